@@ -1,0 +1,86 @@
+package org.lenet5.cli;
+
+import org.lenet5.util.UserException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * lenet5: train, evaluate, tune and benchmark LeNet-5 on MNIST-style digits.
+ * Results go to stdout, diagnostics to stderr; exit 0 on success, 2 on a usage error, 1 otherwise.
+ */
+@Command(name = "lenet5", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Train, evaluate and tune LeNet-5 on MNIST-style digits, on an NVIDIA GPU (cuDNN, cuBLAS) or on CPUs.",
+        subcommands = {
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces for errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(Main::handleFailure);
+        cl.setParameterExceptionHandler(Main::handleUsageError);
+        return cl;
+    }
+
+    private static boolean debugRequested(CommandLine cl) {
+        CommandLine root = cl;
+        while (root.getParent() != null) root = root.getParent();
+        Object main = root.getCommand();
+        return main instanceof Main m && m.debug;
+    }
+
+    private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        if (debugRequested(cl)) e.printStackTrace(err);
+        err.println("error: " + oneLine(e));
+        err.flush();
+        return 1;
+    }
+
+    private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        if (debugRequested(cl)) e.printStackTrace(err);
+        err.println("error: " + e.getMessage());
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return 2;
+    }
+
+    /** A user-facing one-line description of any failure. */
+    static String oneLine(Throwable e) {
+        if (e instanceof UserException) return e.getMessage();
+        if (e instanceof OutOfMemoryError)
+            return "out of memory (" + e.getMessage() + "); try a smaller --batch-size or more heap (JAVA_OPTS=-Xmx8g)";
+        String msg = e.getMessage();
+        String text = e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        return text.replace('\n', ' ') + " (run with --debug for the stack trace)";
+    }
+}
