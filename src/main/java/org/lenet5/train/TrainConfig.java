@@ -39,4 +39,28 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
         if (limit < 0) throw new IllegalArgumentException("--limit must be zero (all) or positive (got " + limit + ")");
         if (validation < 0) throw new IllegalArgumentException("--validation must be zero or positive (got " + validation + ")");
     }
+
+    /** The fields of config.json, in a fixed order. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("arch", arch.id());
+        m.put("dataset", dataset);
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("lr", (double) lr);
+        m.put("lr_schedule", schedule.id());
+        m.put("optimizer", optimizer.kind().id());
+        m.put("l2", (double) optimizer.l2());
+        m.put("momentum", (double) optimizer.momentum());
+        m.put("beta1", (double) optimizer.beta1());
+        m.put("beta2", (double) optimizer.beta2());
+        m.put("epsilon", (double) optimizer.epsilon());
+        m.put("seed", seed);
+        m.put("limit", limit);
+        m.put("validation", validation);
+        m.put("backend", backend.kind().id());
+        m.put("threads", backend.threads());
+        m.put("deterministic", backend.deterministic());
+        return m;
+    }
 }
