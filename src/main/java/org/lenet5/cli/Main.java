@@ -14,7 +14,8 @@ import java.io.PrintWriter;
 @Command(name = "lenet5", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train, evaluate and tune LeNet-5 on MNIST-style digits, on an NVIDIA GPU (cuDNN, cuBLAS) or on CPUs.",
         subcommands = {
-                CommandLine.HelpCommand.class
+                CommandLine.HelpCommand.class,
+                DataCommand.class
         })
 public final class Main implements Runnable {
 
