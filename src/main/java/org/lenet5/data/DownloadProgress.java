@@ -18,7 +18,8 @@ final class DownloadProgress {
     static InputStream wrap(InputStream in, String task, long totalBytes) {
         if (!stderrIsTerminal()) return in;
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" MiB", 1 << 20).showSpeed().setInitialMax(totalBytes > 0 ? totalBytes : -1);
+                .setUnit(" MiB", 1 << 20).showSpeed().clearDisplayOnFinish()
+                .setInitialMax(totalBytes > 0 ? totalBytes : -1);
         return ProgressBar.wrap(in, b);
     }
 
