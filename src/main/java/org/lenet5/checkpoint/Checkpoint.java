@@ -1,0 +1,62 @@
+package org.lenet5.checkpoint;
+
+import org.lenet5.model.ModelSpec;
+import org.lenet5.model.ParameterLayout;
+import org.lenet5.model.Preprocessing;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything a checkpoint file holds: the network's shape, how its input was preprocessed, the flat
+ * parameters, the optimizer's state buffers (for resume; empty when not needed) and string metadata
+ * (dataset, lenet5 version, and whatever trainer state the trainer needs to resume: epoch, step, rng state, ...).
+ * Metadata is kept sorted by key so the same content always gives the same file bytes.
+ *
+ * @param spec           the network the parameters belong to
+ * @param preprocessing  how 8-bit images become its input
+ * @param parameters     (layout.size()) flat parameters in {@link ParameterLayout} order
+ * @param optimizerState zero or more buffers of (layout.size()), e.g. momentum's velocity or Adam's m and v
+ * @param metadata       string key/values; stored as an unmodifiable copy sorted by key
+ */
+public record Checkpoint(ModelSpec spec, Preprocessing preprocessing, float[] parameters, float[][] optimizerState,
+                         Map<String, String> metadata) {
+
+    /** Metadata key: the dataset id the model was trained on ("mnist", "fashion-mnist"). */
+    public static final String DATASET = "dataset";
+    /** Metadata key: the lenet5 version that wrote the file. */
+    public static final String LENET5_VERSION = "lenet5.version";
+
+    /** Most optimizer state buffers a checkpoint holds (Adam needs 2). */
+    public static final int MAX_OPTIMIZER_STATE = 4;
+
+    public Checkpoint {
+        if (spec == null || preprocessing == null || parameters == null || optimizerState == null || metadata == null)
+            throw new IllegalArgumentException("checkpoint fields must not be null");
+        if (preprocessing.inputHeight() != spec.inputHeight() || preprocessing.inputWidth() != spec.inputWidth())
+            throw new IllegalArgumentException("preprocessing gives " + preprocessing.inputHeight() + "x"
+                    + preprocessing.inputWidth() + " input but the model " + spec + " takes "
+                    + spec.inputHeight() + "x" + spec.inputWidth());
+        int size = new ParameterLayout(spec).size();
+        if (parameters.length != size)
+            throw new IllegalArgumentException(parameters.length + " parameters for " + spec + " (needs " + size + ")");
+        if (optimizerState.length > MAX_OPTIMIZER_STATE)
+            throw new IllegalArgumentException(optimizerState.length + " optimizer state buffers (at most "
+                    + MAX_OPTIMIZER_STATE + ")");
+        for (float[] s : optimizerState)
+            if (s == null || s.length != size)
+                throw new IllegalArgumentException("optimizer state buffers must hold " + size + " values each");
+        metadata = Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
+    }
+
+    /** A checkpoint of parameters only (no optimizer state). */
+    public Checkpoint(ModelSpec spec, Preprocessing preprocessing, float[] parameters, Map<String, String> metadata) {
+        this(spec, preprocessing, parameters, new float[0][], metadata);
+    }
+
+    public ParameterLayout layout() { return new ParameterLayout(spec); }
+
+    /** The metadata value, or null when absent. */
+    public String get(String key) { return metadata.get(key); }
+}
