@@ -1,0 +1,278 @@
+package org.lenet5.data;
+
+import org.lenet5.util.UserException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DigitImagePreprocessorTest {
+
+    @TempDir Path dir;
+
+    /** A "7" drawn with a thick pen, ink colour on background colour, off-centre in a 300x400 picture. */
+    static BufferedImage drawSeven(int type, Color background, Color ink) {
+        BufferedImage img = new BufferedImage(300, 400, type);
+        Graphics2D g = img.createGraphics();
+        g.setComposite(java.awt.AlphaComposite.Src);   // write colours as given, alpha included
+        g.setColor(background);
+        g.fillRect(0, 0, 300, 400);
+        g.setColor(ink);
+        g.setStroke(new BasicStroke(18, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.drawLine(70, 60, 240, 60);      // the bar
+        g.drawLine(240, 60, 130, 330);    // the stem
+        g.drawLine(140, 190, 220, 190);   // the cross stroke
+        g.dispose();
+        return img;
+    }
+
+    private Path save(BufferedImage img, String format, String name) throws IOException {
+        Path f = dir.resolve(name);
+        assertTrue(ImageIO.write(img, format, f.toFile()), "a writer for " + format);
+        return f;
+    }
+
+    /** {top, bottom, left, right} of the non-zero pixels of a (28, 28) image. */
+    static int[] inkBox(byte[] img) {
+        int t = 28, b = -1, l = 28, r = -1;
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++)
+                if (img[y * 28 + x] != 0) { t = Math.min(t, y); b = Math.max(b, y); l = Math.min(l, x); r = Math.max(r, x); }
+        return new int[]{t, b, l, r};
+    }
+
+    static double[] centreOfMass(byte[] img) {
+        double m = 0, cy = 0, cx = 0;
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++) {
+                int v = img[y * 28 + x] & 0xFF;
+                m += v; cy += v * y; cx += v * x;
+            }
+        return new double[]{cy / m, cx / m};
+    }
+
+    static int max(byte[] img) {
+        int m = 0;
+        for (byte v : img) m = Math.max(m, v & 0xFF);
+        return m;
+    }
+
+    // ------------------------------------------------------------------------------------------- MNIST style
+
+    @Test
+    void drawnDigitOnWhitePngBecomesA20PixelBoxCentredByMassAt14() throws IOException {
+        Path f = save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "seven.png");
+        byte[] img = DigitImagePreprocessor.fromFile(f);
+        assertEquals(28 * 28, img.length);
+        int[] box = inkBox(img);
+        int height = box[1] - box[0] + 1, width = box[3] - box[2] + 1;
+        // The drawn 7 is 288 tall and 188 wide (pen included): the height becomes 20, the width 188*20/288 = 13.
+        assertEquals(20, height, "longer side scaled to 20");
+        assertEquals(13, width, "aspect ratio kept");
+        double[] com = centreOfMass(img);
+        // A whole-pixel shift puts the centre of mass within half a pixel of (14, 14), as in MNIST.
+        assertEquals(14.0, com[0], 0.5);
+        assertEquals(14.0, com[1], 0.5);
+        assertEquals(255, max(img), "strongest ink is 255, as in MNIST");
+        assertEquals(0, img[0], "background is 0");
+    }
+
+    @Test
+    void lightDigitOnDarkBackgroundIsNotInvertedAndGivesTheSameImage() throws IOException {
+        byte[] dark = DigitImagePreprocessor.fromFile(
+                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "a.png"));
+        byte[] light = DigitImagePreprocessor.fromFile(
+                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.BLACK, Color.WHITE), "png", "b.png"));
+        assertArrayEquals(dark, light);
+    }
+
+    @Test
+    void transparentBackgroundIsCompositedOnWhite() throws IOException {
+        byte[] white = DigitImagePreprocessor.fromFile(
+                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "a.png"));
+        // Transparent *black* background: read naively it would be a black picture with a black digit.
+        byte[] alpha = DigitImagePreprocessor.fromFile(
+                save(drawSeven(BufferedImage.TYPE_INT_ARGB, new Color(0, 0, 0, 0), Color.BLACK), "png", "b.png"));
+        assertArrayEquals(white, alpha);
+    }
+
+    @Test
+    void greyscalePngIsReadAsStoredNotGammaConverted() throws IOException {
+        byte[] rgb = DigitImagePreprocessor.fromFile(
+                save(drawSeven(BufferedImage.TYPE_INT_RGB, new Color(200, 200, 200), new Color(60, 60, 60)), "png", "a.png"));
+        BufferedImage grey = drawSeven(BufferedImage.TYPE_BYTE_GRAY, new Color(200, 200, 200), new Color(60, 60, 60));
+        Path f = save(grey, "png", "b.png");
+        assertEquals(200, DigitImagePreprocessor.luminance(ImageIO.read(f.toFile()))[0], 1.0,
+                "grey level 200 stays 200");
+        assertArrayEquals(rgb, DigitImagePreprocessor.fromFile(f));
+    }
+
+    @Test
+    void photoLikeGreyPaperWithNoiseGivesNearlyTheCleanImage() throws IOException {
+        byte[] clean = DigitImagePreprocessor.fromFile(
+                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "clean.png"));
+        BufferedImage photo = drawSeven(BufferedImage.TYPE_INT_RGB, new Color(190, 185, 175), new Color(50, 50, 70));
+        java.util.Random noise = new java.util.Random(1);   // test data only
+        for (int y = 0; y < photo.getHeight(); y++)
+            for (int x = 0; x < photo.getWidth(); x++) {
+                int p = photo.getRGB(x, y), d = noise.nextInt(13) - 6;
+                int r = Math.max(0, Math.min(255, ((p >> 16) & 0xFF) + d));
+                int g = Math.max(0, Math.min(255, ((p >> 8) & 0xFF) + d));
+                int b = Math.max(0, Math.min(255, (p & 0xFF) + d));
+                photo.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        byte[] fromJpeg = DigitImagePreprocessor.fromFile(save(photo, "jpg", "photo.jpg"));
+        assertArrayEquals(inkBox(clean), inkBox(fromJpeg), "same 20-pixel box in the same place");
+        double diff = 0;
+        for (int i = 0; i < clean.length; i++) diff += Math.abs((clean[i] & 0xFF) - (fromJpeg[i] & 0xFF));
+        // Paper noise and JPEG ringing move edge pixels a little; on average far under 10 of 255 grey levels.
+        assertTrue(diff / clean.length < 10, "mean absolute difference " + diff / clean.length);
+    }
+
+    @Test
+    void wideShapeKeepsItsAspectRatio() {
+        float[] grey = new float[60 * 200];   // (60, 200) white with a 20x100 black bar
+        Arrays.fill(grey, 255f);
+        for (int y = 20; y < 40; y++) for (int x = 50; x < 150; x++) grey[y * 200 + x] = 0f;
+        byte[] img = DigitImagePreprocessor.fromLuminance(grey, 60, 200, "bar");
+        int[] box = inkBox(img);
+        assertEquals(20, box[3] - box[2] + 1);
+        assertEquals(4, box[1] - box[0] + 1);
+        assertEquals(new double[]{14, 14}[0], centreOfMass(img)[0], 0.5);
+    }
+
+    @Test
+    void tinyDigitIsScaledUp() {
+        float[] grey = new float[12 * 10];   // (12, 10): a 1-pixel-wide vertical stroke 8 tall
+        Arrays.fill(grey, 255f);
+        for (int y = 2; y < 10; y++) grey[y * 10 + 4] = 0f;
+        byte[] img = DigitImagePreprocessor.fromLuminance(grey, 12, 10, "one");
+        int[] box = inkBox(img);
+        assertEquals(20, box[1] - box[0] + 1);
+        assertTrue(box[3] - box[2] + 1 <= 3, "a thin stroke stays thin");
+    }
+
+    @Test
+    void areaAveragingPreservesTheMeanOfTheSource() {
+        float[] src = new float[7 * 9];
+        for (int i = 0; i < src.length; i++) src[i] = (i * 37 % 11) / 10f;
+        double mean = 0;
+        for (float v : src) mean += v;
+        mean /= src.length;
+        double[] out = DigitImagePreprocessor.areaResample(src, 9, 0, 0, 7, 9, 3, 4);
+        double outMean = Arrays.stream(out).average().orElseThrow();
+        assertEquals(mean, outMean, 1e-12, "each output pixel is the mean of an equal share of the source");
+    }
+
+    @Test
+    void sameFileGivesTheSameBytesEveryTime() throws IOException {
+        Path f = save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", "seven.jpg");
+        assertArrayEquals(DigitImagePreprocessor.fromFile(f), DigitImagePreprocessor.fromFile(f));
+    }
+
+    // ------------------------------------------------------------------------------------------- refusals
+
+    @Test
+    void allWhiteImageIsRefusedAsBlank() throws IOException {
+        BufferedImage img = new BufferedImage(50, 40, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 50, 40);
+        g.dispose();
+        Path f = save(img, "png", "blank.png");
+        UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
+        assertEquals(f + " shows no digit: no pixel differs from its light background by 32 grey levels or more",
+                e.getMessage());
+    }
+
+    /** A PNG with a valid signature and IHDR chunk declaring width x height, and no pixel data. */
+    static byte[] pngHeader(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);   // 8-bit grey
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4 + 12);
+        png.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
+        CRC32 endCrc = new CRC32();
+        endCrc.update("IEND".getBytes(StandardCharsets.US_ASCII));
+        png.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt((int) endCrc.getValue());
+        return png.array();
+    }
+
+    @Test
+    void decompressionBombIsRefusedFromItsHeaderBeforeDecoding() throws IOException {
+        Path f = dir.resolve("bomb.png");
+        Files.write(f, pngHeader(100_000, 100_000));
+        UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
+        // Decoding would need 10^10 pixels; the refusal names the declared size, so it came from the header.
+        assertEquals(f + " declares 100000x100000 pixels (10000.0 megapixels); refusing to decode images over 50"
+                + " megapixels or 20000 pixels a side", e.getMessage());
+        Path g = dir.resolve("tall.png");
+        Files.write(g, pngHeader(10, 30_000));
+        assertTrue(assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(g)).getMessage()
+                .contains("declares 10x30000 pixels"));
+    }
+
+    @Test
+    void jpegBombIsRefusedToo() throws IOException {
+        // A real JPEG whose frame header (SOF0) is edited to claim 60000x60000.
+        byte[] jpg;
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            ImageIO.write(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", out);
+            jpg = out.toByteArray();
+        }
+        int sof = -1;
+        for (int i = 2; i + 1 < jpg.length; i++) if ((jpg[i] & 0xFF) == 0xFF && (jpg[i + 1] & 0xFF) == 0xC0) { sof = i; break; }
+        assertTrue(sof > 0, "baseline JPEG frame header");
+        // FFC0, length (2), precision (1), height (2), width (2)
+        ByteBuffer.wrap(jpg).putShort(sof + 5, (short) 60000).putShort(sof + 7, (short) 60000);
+        Path f = dir.resolve("bomb.jpg");
+        Files.write(f, jpg);
+        UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
+        assertTrue(e.getMessage().startsWith(f + " declares 60000x60000 pixels"), e.getMessage());
+    }
+
+    @Test
+    void textFileNamedPngIsRefused() throws IOException {
+        Path f = dir.resolve("digit.png");
+        Files.writeString(f, "this is not a picture\n");
+        UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
+        assertEquals(f + " is not an image lenet5 can read (PNG or JPEG expected)", e.getMessage());
+    }
+
+    @Test
+    void truncatedPngIsRefusedAsUndecodable() throws IOException {
+        Path good = save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "good.png");
+        byte[] bytes = Files.readAllBytes(good);
+        Path f = dir.resolve("cut.png");
+        Files.write(f, Arrays.copyOf(bytes, bytes.length / 2));
+        UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
+        assertTrue(e.getMessage().startsWith(f + " could not be decoded as PNG: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void missingFileAndDirectoryAreNamed() {
+        Path f = dir.resolve("nothing.png");
+        assertEquals("image " + f + " does not exist",
+                assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f)).getMessage());
+        assertEquals(dir + " is not a regular file, not an image",
+                assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(dir)).getMessage());
+    }
+}
