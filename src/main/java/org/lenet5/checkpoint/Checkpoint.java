@@ -1,5 +1,6 @@
 package org.lenet5.checkpoint;
 
+import org.lenet5.backend.Backend;
 import org.lenet5.model.ModelSpec;
 import org.lenet5.model.ParameterLayout;
 import org.lenet5.model.Preprocessing;
@@ -53,6 +54,26 @@ public record Checkpoint(ModelSpec spec, Preprocessing preprocessing, float[] pa
     /** A checkpoint of parameters only (no optimizer state). */
     public Checkpoint(ModelSpec spec, Preprocessing preprocessing, float[] parameters, Map<String, String> metadata) {
         this(spec, preprocessing, parameters, new float[0][], metadata);
+    }
+
+    /**
+     * The backend's current parameters, and its optimizer state when asked (for resume), as a checkpoint.
+     */
+    public static Checkpoint capture(Backend backend, boolean withOptimizerState, Map<String, String> metadata) {
+        float[] p = new float[backend.layout().size()];
+        backend.getParameters(p);
+        float[][] state = withOptimizerState ? backend.getOptimizerState() : new float[0][];
+        float[][] copy = new float[state.length][];
+        for (int i = 0; i < state.length; i++) copy[i] = state[i].clone();
+        return new Checkpoint(backend.spec(), backend.preprocessing(), p, copy, metadata);
+    }
+
+    /** Sets the backend's parameters (and optimizer state, when the checkpoint has some) from this checkpoint. */
+    public void loadInto(Backend backend) {
+        if (!backend.spec().equals(spec) || !backend.preprocessing().equals(preprocessing))
+            throw new IllegalArgumentException("backend runs " + backend.spec() + " but the checkpoint holds " + spec);
+        backend.setParameters(parameters);
+        if (optimizerState.length > 0) backend.setOptimizerState(optimizerState);
     }
 
     public ParameterLayout layout() { return new ParameterLayout(spec); }

@@ -15,7 +15,8 @@ import java.io.PrintWriter;
         description = "Train, evaluate and tune LeNet-5 on MNIST-style digits, on an NVIDIA GPU (cuDNN, cuBLAS) or on CPUs.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                DataCommand.class
+                DataCommand.class,
+                PredictCommand.class
         })
 public final class Main implements Runnable {
 

@@ -1,44 +1,26 @@
 package org.lenet5.data;
 
+import org.lenet5.testing.TestImages;
 import org.lenet5.util.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class DigitImagePreprocessorTest {
 
     @TempDir Path dir;
-
-    /** A "7" drawn with a thick pen, ink colour on background colour, off-centre in a 300x400 picture. */
-    static BufferedImage drawSeven(int type, Color background, Color ink) {
-        BufferedImage img = new BufferedImage(300, 400, type);
-        Graphics2D g = img.createGraphics();
-        g.setComposite(java.awt.AlphaComposite.Src);   // write colours as given, alpha included
-        g.setColor(background);
-        g.fillRect(0, 0, 300, 400);
-        g.setColor(ink);
-        g.setStroke(new BasicStroke(18, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        g.drawLine(70, 60, 240, 60);      // the bar
-        g.drawLine(240, 60, 130, 330);    // the stem
-        g.drawLine(140, 190, 220, 190);   // the cross stroke
-        g.dispose();
-        return img;
-    }
 
     private Path save(BufferedImage img, String format, String name) throws IOException {
         Path f = dir.resolve(name);
@@ -75,7 +57,7 @@ class DigitImagePreprocessorTest {
 
     @Test
     void drawnDigitOnWhitePngBecomesA20PixelBoxCentredByMassAt14() throws IOException {
-        Path f = save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "seven.png");
+        Path f = save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "seven.png");
         byte[] img = DigitImagePreprocessor.fromFile(f);
         assertEquals(28 * 28, img.length);
         int[] box = inkBox(img);
@@ -94,27 +76,27 @@ class DigitImagePreprocessorTest {
     @Test
     void lightDigitOnDarkBackgroundIsNotInvertedAndGivesTheSameImage() throws IOException {
         byte[] dark = DigitImagePreprocessor.fromFile(
-                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "a.png"));
+                save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "a.png"));
         byte[] light = DigitImagePreprocessor.fromFile(
-                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.BLACK, Color.WHITE), "png", "b.png"));
+                save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.BLACK, Color.WHITE), "png", "b.png"));
         assertArrayEquals(dark, light);
     }
 
     @Test
     void transparentBackgroundIsCompositedOnWhite() throws IOException {
         byte[] white = DigitImagePreprocessor.fromFile(
-                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "a.png"));
+                save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "a.png"));
         // Transparent *black* background: read naively it would be a black picture with a black digit.
         byte[] alpha = DigitImagePreprocessor.fromFile(
-                save(drawSeven(BufferedImage.TYPE_INT_ARGB, new Color(0, 0, 0, 0), Color.BLACK), "png", "b.png"));
+                save(TestImages.drawSeven(BufferedImage.TYPE_INT_ARGB, new Color(0, 0, 0, 0), Color.BLACK), "png", "b.png"));
         assertArrayEquals(white, alpha);
     }
 
     @Test
     void greyscalePngIsReadAsStoredNotGammaConverted() throws IOException {
         byte[] rgb = DigitImagePreprocessor.fromFile(
-                save(drawSeven(BufferedImage.TYPE_INT_RGB, new Color(200, 200, 200), new Color(60, 60, 60)), "png", "a.png"));
-        BufferedImage grey = drawSeven(BufferedImage.TYPE_BYTE_GRAY, new Color(200, 200, 200), new Color(60, 60, 60));
+                save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, new Color(200, 200, 200), new Color(60, 60, 60)), "png", "a.png"));
+        BufferedImage grey = TestImages.drawSeven(BufferedImage.TYPE_BYTE_GRAY, new Color(200, 200, 200), new Color(60, 60, 60));
         Path f = save(grey, "png", "b.png");
         assertEquals(200, DigitImagePreprocessor.luminance(ImageIO.read(f.toFile()))[0], 1.0,
                 "grey level 200 stays 200");
@@ -124,8 +106,8 @@ class DigitImagePreprocessorTest {
     @Test
     void photoLikeGreyPaperWithNoiseGivesNearlyTheCleanImage() throws IOException {
         byte[] clean = DigitImagePreprocessor.fromFile(
-                save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "clean.png"));
-        BufferedImage photo = drawSeven(BufferedImage.TYPE_INT_RGB, new Color(190, 185, 175), new Color(50, 50, 70));
+                save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "clean.png"));
+        BufferedImage photo = TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, new Color(190, 185, 175), new Color(50, 50, 70));
         java.util.Random noise = new java.util.Random(1);   // test data only
         for (int y = 0; y < photo.getHeight(); y++)
             for (int x = 0; x < photo.getWidth(); x++) {
@@ -180,7 +162,7 @@ class DigitImagePreprocessorTest {
 
     @Test
     void sameFileGivesTheSameBytesEveryTime() throws IOException {
-        Path f = save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", "seven.jpg");
+        Path f = save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", "seven.jpg");
         assertArrayEquals(DigitImagePreprocessor.fromFile(f), DigitImagePreprocessor.fromFile(f));
     }
 
@@ -199,32 +181,16 @@ class DigitImagePreprocessorTest {
                 e.getMessage());
     }
 
-    /** A PNG with a valid signature and IHDR chunk declaring width x height, and no pixel data. */
-    static byte[] pngHeader(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);   // 8-bit grey
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4 + 12);
-        png.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
-        CRC32 endCrc = new CRC32();
-        endCrc.update("IEND".getBytes(StandardCharsets.US_ASCII));
-        png.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt((int) endCrc.getValue());
-        return png.array();
-    }
-
     @Test
     void decompressionBombIsRefusedFromItsHeaderBeforeDecoding() throws IOException {
         Path f = dir.resolve("bomb.png");
-        Files.write(f, pngHeader(100_000, 100_000));
+        Files.write(f, TestImages.pngHeader(100_000, 100_000));
         UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
         // Decoding would need 10^10 pixels; the refusal names the declared size, so it came from the header.
         assertEquals(f + " declares 100000x100000 pixels (10000.0 megapixels); refusing to decode images over 50"
                 + " megapixels or 20000 pixels a side", e.getMessage());
         Path g = dir.resolve("tall.png");
-        Files.write(g, pngHeader(10, 30_000));
+        Files.write(g, TestImages.pngHeader(10, 30_000));
         assertTrue(assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(g)).getMessage()
                 .contains("declares 10x30000 pixels"));
     }
@@ -234,7 +200,7 @@ class DigitImagePreprocessorTest {
         // A real JPEG whose frame header (SOF0) is edited to claim 60000x60000.
         byte[] jpg;
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            ImageIO.write(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", out);
+            ImageIO.write(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", out);
             jpg = out.toByteArray();
         }
         int sof = -1;
@@ -258,7 +224,7 @@ class DigitImagePreprocessorTest {
 
     @Test
     void truncatedPngIsRefusedAsUndecodable() throws IOException {
-        Path good = save(drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "good.png");
+        Path good = save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "png", "good.png");
         byte[] bytes = Files.readAllBytes(good);
         Path f = dir.resolve("cut.png");
         Files.write(f, Arrays.copyOf(bytes, bytes.length / 2));
