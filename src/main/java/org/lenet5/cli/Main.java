@@ -16,6 +16,7 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DataCommand.class,
+                EvaluateCommand.class,
                 PredictCommand.class
         })
 public final class Main implements Runnable {
