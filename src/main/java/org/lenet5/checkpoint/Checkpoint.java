@@ -5,15 +5,18 @@ import org.lenet5.model.ModelSpec;
 import org.lenet5.model.ParameterLayout;
 import org.lenet5.model.Preprocessing;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * Everything a checkpoint file holds: the network's shape, how its input was preprocessed, the flat
  * parameters, the optimizer's state buffers (for resume; empty when not needed) and string metadata
  * (dataset, lenet5 version, and whatever trainer state the trainer needs to resume: epoch, step, rng state, ...).
- * Metadata is kept sorted by key so the same content always gives the same file bytes.
+ * Metadata is kept sorted by key so the same content always gives the same file bytes. The arrays are not copied
+ * (a checkpoint is built just before writing or just after reading); equality compares their contents.
  *
  * @param spec           the network the parameters belong to
  * @param preprocessing  how 8-bit images become its input
@@ -48,6 +51,9 @@ public record Checkpoint(ModelSpec spec, Preprocessing preprocessing, float[] pa
         for (float[] s : optimizerState)
             if (s == null || s.length != size)
                 throw new IllegalArgumentException("optimizer state buffers must hold " + size + " values each");
+        for (Map.Entry<String, String> e : metadata.entrySet())
+            if (e.getKey() == null || e.getValue() == null)
+                throw new IllegalArgumentException("metadata keys and values must not be null (" + e.getKey() + ")");
         metadata = Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
     }
 
@@ -77,6 +83,21 @@ public record Checkpoint(ModelSpec spec, Preprocessing preprocessing, float[] pa
     }
 
     public ParameterLayout layout() { return new ParameterLayout(spec); }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof Checkpoint c && spec.equals(c.spec) && preprocessing.equals(c.preprocessing)
+                && Arrays.equals(parameters, c.parameters) && Arrays.deepEquals(optimizerState, c.optimizerState)
+                && metadata.equals(c.metadata);
+    }
+
+    @Override public int hashCode() {
+        return Objects.hash(spec, preprocessing, Arrays.hashCode(parameters), Arrays.deepHashCode(optimizerState), metadata);
+    }
+
+    @Override public String toString() {
+        return "Checkpoint[" + spec + ", " + parameters.length + " parameters, " + optimizerState.length
+                + " optimizer state buffers, metadata " + metadata + "]";
+    }
 
     /** The metadata value, or null when absent. */
     public String get(String key) { return metadata.get(key); }

@@ -86,6 +86,8 @@ class CheckpointFileTest {
         CheckpointFile.write(f, c);
         assertSameContent(c, CheckpointFile.read(f));
         assertSameContent(c, CheckpointFile.read(f, ModelSpec.flux()));
+        assertEquals(c, CheckpointFile.read(f), "equality compares contents");
+        assertNotEquals(sample(Architecture.FLUX, 2, 8), CheckpointFile.read(f));
     }
 
     @Test

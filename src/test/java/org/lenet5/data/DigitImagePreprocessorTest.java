@@ -160,6 +160,52 @@ class DigitImagePreprocessorTest {
         assertEquals(mean, outMean, 1e-12, "each output pixel is the mean of an equal share of the source");
     }
 
+    /**
+     * An Adobe CMYK JPEG (as print workflows and some scanners write): the ink must come out dark. The JDK's own
+     * reader decodes these without the Adobe inversion and washes the ink out to a grey near 100; the TwelveMonkeys
+     * reader (pom.xml) converts them properly.
+     */
+    @Test
+    void adobeCmykJpegDecodesWithItsTrueColours() throws IOException {
+        // Dark blue (20, 30, 120) on cream (250, 245, 230), written as 4 inverted CMYK channels plus an APP14 "Adobe"
+        // marker with transform 0 (CMYK), which is how Adobe software stores CMYK JPEGs.
+        BufferedImage rgb = TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, new Color(250, 245, 230), new Color(20, 30, 120));
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, rgb.getWidth(), rgb.getHeight(), 4, null);
+        for (int y = 0; y < rgb.getHeight(); y++)
+            for (int x = 0; x < rgb.getWidth(); x++) {
+                int p = rgb.getRGB(x, y), r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF, b = p & 0xFF;
+                int k = 255 - Math.max(r, Math.max(g, b));
+                int c = (255 - r - k) * 255 / (255 - k), m = (255 - g - k) * 255 / (255 - k), ye = (255 - b - k) * 255 / (255 - k);
+                cmyk.setPixel(x, y, new int[]{255 - c, 255 - m, 255 - ye, 255 - k});
+            }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(new javax.imageio.IIOImage(cmyk, null, null));
+        } finally {
+            writer.dispose();
+        }
+        byte[] plain = out.toByteArray();
+        byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+        byte[] jpg = new byte[plain.length + adobe.length];
+        System.arraycopy(plain, 0, jpg, 0, 2);                     // SOI
+        System.arraycopy(adobe, 0, jpg, 2, adobe.length);
+        System.arraycopy(plain, 2, jpg, 2 + adobe.length, plain.length - 2);
+        Path f = dir.resolve("cmyk.jpg");
+        Files.write(f, jpg);
+
+        BufferedImage decoded = DigitImagePreprocessor.decode(f);
+        float[] grey = DigitImagePreprocessor.luminance(decoded);
+        float ink = grey[60 * 300 + 150], paper = grey[5 * 300 + 5];   // on the bar of the 7, and a corner
+        // Luma of (20, 30, 120) is 37 and of the cream 245; JPEG and CMYK rounding move them a few levels.
+        assertEquals(37, ink, 12, "ink luma");
+        assertEquals(245, paper, 6, "paper luma");
+        byte[] img = DigitImagePreprocessor.fromFile(f);
+        assertEquals(20, inkBox(img)[1] - inkBox(img)[0] + 1);
+    }
+
     @Test
     void sameFileGivesTheSameBytesEveryTime() throws IOException {
         Path f = save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", "seven.jpg");
