@@ -55,7 +55,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per forward pass (memory only; the result is the same for every value).")
     int batchSize;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "KIND", description = "auto, cpu, reference or cuda.")
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "KIND", converter = Converters.Backend.class,
+            description = "auto, cpu, reference or cuda.")
     BackendKind backend;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the cpu backend (default: all cores).")

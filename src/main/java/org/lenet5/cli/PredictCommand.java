@@ -42,7 +42,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Classes to print per image (1-10).")
     int top;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "KIND",
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "KIND", converter = Converters.Backend.class,
             description = "auto, cpu, reference or cuda.")
     BackendKind backend;
 
