@@ -11,13 +11,14 @@ import java.io.PrintWriter;
  * lenet5: train, evaluate, tune and benchmark LeNet-5 on MNIST-style digits.
  * Results go to stdout, diagnostics to stderr; exit 0 on success, 2 on a usage error, 1 otherwise.
  */
-@Command(name = "lenet5", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "lenet5", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate and tune LeNet-5 on MNIST-style digits, on an NVIDIA GPU (cuDNN, cuBLAS) or on CPUs.",
         subcommands = {
-                CommandLine.HelpCommand.class,
-                DataCommand.class,
+                TrainCommand.class,
                 EvaluateCommand.class,
-                PredictCommand.class
+                PredictCommand.class,
+                DataCommand.class,
+                CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
 

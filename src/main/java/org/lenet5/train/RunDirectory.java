@@ -1,6 +1,9 @@
 package org.lenet5.train;
 
 import org.lenet5.backend.Backend;
+import org.lenet5.checkpoint.Checkpoint;
+import org.lenet5.checkpoint.CheckpointFile;
+import org.lenet5.util.Version;
 import org.lenet5.util.AtomicFiles;
 import org.lenet5.util.Json;
 import org.lenet5.util.UserException;
@@ -24,26 +27,24 @@ public final class RunDirectory implements Trainer.EpochSink {
     public static final String SUMMARY = "summary.json";
     public static final String MODEL = "model.lenet5";
 
-    /** Writes a checkpoint of the backend's current state (the checkpoint package provides it). */
-    @FunctionalInterface
-    public interface CheckpointSaver {
-        void save(Path file, Backend backend, Trainer.TrainingState state) throws IOException;
-    }
+    /** Checkpoint metadata keys of the trainer's position, for resume. */
+    public static final String EPOCHS_DONE = "train.epochs_done";
+    public static final String STEP = "train.step";
 
     private final Path dir;
-    private final CheckpointSaver saver;
+    private final String dataset;
     private final List<EpochMetrics> metrics = new ArrayList<>();
 
-    private RunDirectory(Path dir, CheckpointSaver saver) {
+    private RunDirectory(Path dir, String dataset) {
         this.dir = dir;
-        this.saver = saver;
+        this.dataset = dataset;
     }
 
     /**
      * Prepares a new run directory. Refuses one that already holds a run (nothing the user had is overwritten)
      * and one that cannot be written, before any training starts.
      */
-    public static RunDirectory createNew(Path dir, CheckpointSaver saver) {
+    public static RunDirectory createNew(Path dir, String dataset) {
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new UserException(dir + ": exists and is not a directory; choose another --out");
         for (String f : List.of(METRICS, MODEL, SUMMARY))
@@ -56,7 +57,7 @@ public final class RunDirectory implements Trainer.EpochSink {
         } catch (IOException | SecurityException e) {
             throw new UserException(dir + ": cannot write the run directory (" + describe(e) + ")");
         }
-        return new RunDirectory(dir, saver);
+        return new RunDirectory(dir, dataset);
     }
 
     public Path path() { return dir; }
@@ -79,7 +80,12 @@ public final class RunDirectory implements Trainer.EpochSink {
                         "parameter " + backend.layout().tensorAt(i).name() + " is " + params[i]
                                 + "; the last good checkpoint was kept");
         metrics.add(m);
-        write(MODEL, () -> saver.save(dir.resolve(MODEL), backend, state));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(Checkpoint.DATASET, dataset);
+        meta.put(Checkpoint.LENET5_VERSION, Version.get());
+        meta.put(EPOCHS_DONE, Integer.toString(state.epochsDone()));
+        meta.put(STEP, Long.toString(state.step()));
+        CheckpointFile.write(dir.resolve(MODEL), Checkpoint.capture(backend, true, meta));
         StringBuilder csv = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
         for (EpochMetrics e : metrics) csv.append(e.csvRow()).append('\n');
         write(METRICS, () -> AtomicFiles.writeString(dir.resolve(METRICS), csv.toString()));
