@@ -5,6 +5,7 @@ import org.lenet5.model.ModelSpec;
 import org.lenet5.model.ParamTensor;
 import org.lenet5.model.ParameterLayout;
 import org.lenet5.model.Preprocessing;
+import org.lenet5.util.AtomicFiles;
 import org.lenet5.util.UserException;
 
 import java.io.IOException;
@@ -173,50 +174,19 @@ public final class CheckpointFile {
      */
     public static void write(Path file, Checkpoint c) {
         byte[] bytes = encode(c);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = temporaryFileFor(file);
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, bytes);
         } catch (AtomicMoveNotSupportedException e) {
-            deleteQuietly(tmp);
             throw new UserException("cannot write checkpoint " + file + ": the file system cannot rename "
-                    + tmp.getFileName() + " over it atomically");
+                    + AtomicFiles.temporaryFileFor(file).getFileName() + " over it atomically");
         } catch (IOException | SecurityException e) {
-            deleteQuietly(tmp);
-            throw new UserException("cannot write checkpoint " + file + ": " + describe(e));
+            throw new UserException("cannot write checkpoint " + file + ": " + AtomicFiles.describe(e));
         }
-        forceDirectory(dir);
     }
 
     /** Where {@link #write} puts the bytes before the rename. */
     static Path temporaryFileFor(Path file) {
-        Path abs = file.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-    }
-
-    /** Makes the rename itself durable; not every platform can open a directory, and then the rename must do. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // The data itself is already forced; only the directory entry's durability is left to the OS.
-        }
-    }
-
-    /** Removes our temporary file, and nothing else that might sit at its name. */
-    private static void deleteQuietly(Path p) {
-        try {
-            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) Files.delete(p);
-        } catch (IOException e) {
-            // The write already failed; its error is the one worth reporting.
-        }
+        return AtomicFiles.temporaryFileFor(file);
     }
 
     private static byte[] utf8(String s, int maxBytes, String what) {
@@ -271,7 +241,7 @@ public final class CheckpointFile {
         } catch (NoSuchFileException e) {
             throw new UserException("checkpoint " + source + " does not exist");
         } catch (IOException e) {
-            throw new UserException("cannot read checkpoint " + source + ": " + describe(e));
+            throw new UserException("cannot read checkpoint " + source + ": " + AtomicFiles.describe(e));
         }
         return decode(bytes, source, expected);
     }
@@ -317,16 +287,6 @@ public final class CheckpointFile {
         if (version != VERSION)
             throw new UserException(source + " is checkpoint format version " + Integer.toUnsignedString(version)
                     + "; this lenet5 reads version " + VERSION);
-    }
-
-    /** An I/O failure in a few words: the OS's reason ("No space left on device") rather than Java's class name. */
-    static String describe(Exception e) {
-        if (e instanceof AccessDeniedException a) return "permission denied (" + a.getFile() + ")";
-        if (e instanceof NoSuchFileException n) return "no such file or directory (" + n.getFile() + ")";
-        if (e instanceof FileAlreadyExistsException f) return f.getFile() + " is in the way (it exists and is not a directory)";
-        if (e instanceof FileSystemException f && f.getReason() != null)
-            return f.getReason() + (f.getFile() == null ? "" : " (" + f.getFile() + ")");
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

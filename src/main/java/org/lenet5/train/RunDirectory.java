@@ -55,7 +55,7 @@ public final class RunDirectory implements Trainer.EpochSink {
             Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new UserException(dir + ": cannot write the run directory (" + describe(e) + ")");
+            throw new UserException(dir + ": cannot write the run directory (" + AtomicFiles.describe(e) + ")");
         }
         return new RunDirectory(dir, dataset);
     }
@@ -113,9 +113,9 @@ public final class RunDirectory implements Trainer.EpochSink {
         s.put("train_seconds", trainSeconds);
         s.put("seed", c.seed());
         s.put("batch_size", c.batchSize());
-        s.put("lr", (double) c.lr());
+        s.put("lr", TrainConfig.decimal(c.lr()));
         s.put("optimizer", c.optimizer().kind().id());
-        s.put("l2", (double) c.optimizer().l2());
+        s.put("l2", TrainConfig.decimal(c.optimizer().l2()));
         s.put("lr_schedule", c.schedule().id());
         return s;
     }
@@ -126,16 +126,7 @@ public final class RunDirectory implements Trainer.EpochSink {
         try {
             action.run();
         } catch (IOException e) {
-            throw new UserException(dir.resolve(name) + ": cannot write (" + describe(e) + "); the previous version is kept");
+            throw new UserException(dir.resolve(name) + ": cannot write (" + AtomicFiles.describe(e) + "); the previous version is kept");
         }
-    }
-
-    static String describe(Exception e) {
-        String m = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (m != null && m.contains("No space left")) return "no space left on the device";
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
-        return m == null ? kind : kind + ": " + m;
     }
 }

@@ -47,14 +47,14 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
         m.put("dataset", dataset);
         m.put("epochs", epochs);
         m.put("batch_size", batchSize);
-        m.put("lr", (double) lr);
+        m.put("lr", decimal(lr));
         m.put("lr_schedule", schedule.id());
         m.put("optimizer", optimizer.kind().id());
-        m.put("l2", (double) optimizer.l2());
-        m.put("momentum", (double) optimizer.momentum());
-        m.put("beta1", (double) optimizer.beta1());
-        m.put("beta2", (double) optimizer.beta2());
-        m.put("epsilon", (double) optimizer.epsilon());
+        m.put("l2", decimal(optimizer.l2()));
+        m.put("momentum", decimal(optimizer.momentum()));
+        m.put("beta1", decimal(optimizer.beta1()));
+        m.put("beta2", decimal(optimizer.beta2()));
+        m.put("epsilon", decimal(optimizer.epsilon()));
         m.put("seed", seed);
         m.put("limit", limit);
         m.put("validation", validation);
@@ -62,5 +62,10 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
         m.put("threads", backend.threads());
         m.put("deterministic", backend.deterministic());
         return m;
+    }
+
+    /** A float as the decimal a person typed (1e-3, not 0.0010000000474974513). */
+    public static double decimal(float f) {
+        return Double.parseDouble(Float.toString(f));
     }
 }
