@@ -52,7 +52,7 @@ public final class ReportDocument {
     }
 
     static boolean looksNumeric(String s) {
-        return s.matches("[-+]?[0-9][0-9.,]*(e-?[0-9]+)?( ?%| s| pp)?|-|–|[+-]?[0-9.]+ ?± ?[0-9.]+( ?%)?");
+        return s.matches("[-+]?[0-9][0-9.,]*(e-?[0-9]+)?( ?%| s| pp)?|-|–|[0-9.]+%? ?± ?[0-9.]+( ?%| pp)?");
     }
 
     public String markdown() {

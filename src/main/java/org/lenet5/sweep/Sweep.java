@@ -7,12 +7,11 @@ import org.lenet5.backend.Backends;
 import org.lenet5.model.ModelSpec;
 import org.lenet5.model.Preprocessing;
 import org.lenet5.train.DataSplits;
-import org.lenet5.train.RunDirectory;
 import org.lenet5.train.TrainingRun;
 import org.lenet5.util.UserException;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,8 +52,8 @@ public final class Sweep {
 
     private Sweep() {}
 
-    public static Result run(Request req, SpaceSource spaceSource, DataSplits data, RunDirectory.CheckpointSaver saver,
-                             TrainDefaults defaults, Environment environment, PrintStream out, PrintStream err) {
+    public static Result run(Request req, SpaceSource spaceSource, DataSplits data, TrainDefaults defaults,
+                             Environment environment, PrintWriter out, PrintWriter err) {
         if (req.seeds() < 1) throw new UserException("--seeds must be at least 1 (got " + req.seeds() + ")");
         if (req.parallel() < 1) throw new UserException("--parallel must be at least 1 (got " + req.parallel() + ")");
         if (req.threads() < 1) throw new UserException("--threads must be at least 1 (got " + req.threads() + ")");
@@ -91,14 +90,13 @@ public final class Sweep {
             Set<String> finished = new HashSet<>();
             for (TrialResult r : before) if (r.status().finished()) finished.add(r.trial().id());
             long keep = trials.stream().filter(t -> finished.contains(t.id())).count();
-            out.printf(Locale.ROOT, "sweep: %d trials (%d configurations x %d seeds) on %s, %d at a time with %d thread%s each; "
+            out.printf(Locale.ROOT, "sweep: %d trials (%d configuration%s x %d seed%s) on %s, %d at a time with %d thread%s each; "
                             + "%d finished earlier and kept, %d to run; directory %s%n",
-                    trials.size(), configs.size(), req.seeds(), backend.id(), parallel, threadsPerTrial,
+                    trials.size(), configs.size(), configs.size() == 1 ? "" : "s", req.seeds(), req.seeds() == 1 ? "" : "s", backend.id(), parallel, threadsPerTrial,
                     threadsPerTrial == 1 ? "" : "s", keep, trials.size() - keep, dir.path());
             out.flush();
 
-            SweepRunner runner = new SweepRunner(new SweepRunner.Plan(trials, fixed, parallel, threadsPerTrial), data, dir,
-                    saver, out, () -> dir.writeResultsCsv(dir.results(err), fixed));
+            SweepRunner runner = new SweepRunner(new SweepRunner.Plan(trials, fixed, parallel, threadsPerTrial), data, dir, out, () -> dir.writeResultsCsv(dir.results(err), fixed));
             SweepRunner.Summary summary = runner.run(finished);
 
             List<TrialResult> all = dir.results(err);
@@ -127,13 +125,17 @@ public final class Sweep {
     }
 
     /** Builds the backend once, so "auto" becomes cpu or cuda for every trial and a missing backend stops the sweep early. */
-    private static BackendKind settleBackend(Request req, DataSplits data, PrintStream err) {
+    private static BackendKind settleBackend(Request req, DataSplits data, PrintWriter err) {
         FixedSettings f = req.fixed();
         ModelSpec spec = ModelSpec.forImages(f.arch(), data.train().rows(), data.train().cols());
         Preprocessing prep = Preprocessing.forArchitecture(f.arch(), data.train().rows(), data.train().cols());
+        java.io.ByteArrayOutputStream notices = new java.io.ByteArrayOutputStream();
         try (Backend b = Backends.create(new BackendOptions(f.backend(), 1, f.deterministic()), spec, prep,
-                TrainingRun.EVAL_BATCH, err)) {
+                TrainingRun.EVAL_BATCH, new java.io.PrintStream(notices, true, java.nio.charset.StandardCharsets.UTF_8))) {
             return BackendKind.parse(b.name());
+        } finally {
+            err.print(notices.toString(java.nio.charset.StandardCharsets.UTF_8));
+            err.flush();
         }
     }
 }

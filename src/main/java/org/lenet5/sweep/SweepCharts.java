@@ -4,7 +4,6 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
@@ -25,9 +24,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.FieldPosition;
-import java.text.NumberFormat;
-import java.text.ParsePosition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,12 +32,13 @@ import java.util.Map;
 
 /**
  * The report's PNG charts, drawn with JFreeChart (headless):
- * validation accuracy against batch size (log2 axis), learning rate and L2 (log10 axes), one line per combination
- * of the other settings, each point the mean over seeds with a bar of +-1 standard deviation; and the training
- * curves (loss and validation accuracy per epoch, mean over seeds) of the best configurations.
+ * validation accuracy against batch size, learning rate and L2, each on a log axis with a tick at every value
+ * tried, one line per combination of the other settings, each point the mean over seeds with a bar of +-1
+ * standard deviation; and the training curves (loss and validation accuracy per epoch, mean over seeds) of the
+ * best configurations.
  *
  * <p>L2 = 0 has no place on a log axis. It is drawn one decade below the smallest positive L2 of the sweep
- * (1e-7 when that is 1e-6), and that tick is labelled "0"; the axis label says so. With no positive L2 at all,
+ * (at 1e-7 when that is 1e-6), its tick labelled "0", and the axis label says so. With no positive L2 at all,
  * L2 = 0 sits at 1e-7.
  */
 public final class SweepCharts {
@@ -87,28 +84,20 @@ public final class SweepCharts {
     private record AxisAndNote(ValueAxis axis, String note, double zeroAt) {}
 
     private static AxisAndNote axisFor(Hyperparameter h, SweepAnalysis a) {
-        double min = Double.POSITIVE_INFINITY, max = 0;
-        for (SweepAnalysis.Config c : a.ranked()) {
-            double v = c.settings().number(h);
-            if (v > 0) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        boolean hasZero = a.ranked().stream().anyMatch(c -> c.settings().number(h) == 0);
-        if (h == Hyperparameter.BATCH_SIZE) {
-            LogAxis axis = logAxis("batch size (log2 scale)", 2, min, max, 0);
-            return new AxisAndNote(axis, "; batch size on a log2 axis", 0);
-        }
-        double zeroAt = zeroPosition(min);
-        double lo = hasZero ? zeroAt : min;
-        if (max == 0) max = zeroAt;
-        String label = h == Hyperparameter.LR ? "learning rate (log scale)"
-                : hasZero ? "L2 (log scale; L2 = 0 drawn at " + CompactNumbers.of((float) zeroAt) + ", labelled 0)" : "L2 (log scale)";
-        LogAxis axis = logAxis(label, 10, lo, max, hasZero ? zeroAt : 0);
-        return new AxisAndNote(axis, h == Hyperparameter.L2 && hasZero
-                ? "; L2 = 0 is drawn one decade below the smallest positive L2, at " + CompactNumbers.of((float) zeroAt) : "",
-                zeroAt);
+        java.util.TreeSet<Double> tried = new java.util.TreeSet<>();
+        for (SweepAnalysis.Config c : a.ranked()) tried.add(c.settings().number(h));
+        double smallestPositive = tried.stream().filter(v -> v > 0).findFirst().orElse(Double.NaN);
+        double zeroAt = zeroPosition(smallestPositive);
+        boolean hasZero = tried.contains(0.0);
+        List<Double> positions = tried.stream().map(v -> v == 0 ? zeroAt : v).toList();
+        String label = switch (h) {
+            case BATCH_SIZE -> "batch size (log scale)";
+            case LR -> "learning rate (log scale)";
+            default -> hasZero ? "L2 (log scale; L2 = 0 drawn at " + CompactNumbers.of((float) zeroAt) + ", labelled 0)" : "L2 (log scale)";
+        };
+        String note = h == Hyperparameter.L2 && hasZero
+                ? "; L2 = 0 is drawn one decade below the smallest positive L2, at " + CompactNumbers.of((float) zeroAt) : "";
+        return new AxisAndNote(new TriedValuesAxis(label, positions, hasZero ? zeroAt : 0), note, zeroAt);
     }
 
     /** Where L2 = 0 is drawn: the power of ten one decade below the smallest positive value (1e-7 with none). */
@@ -117,39 +106,41 @@ public final class SweepCharts {
         return Math.pow(10, Math.floor(Math.log10(smallestPositive)) - 1);
     }
 
-    private static LogAxis logAxis(String label, double base, double min, double max, double zeroAt) {
-        LogAxis axis = new LogAxis(label);
-        axis.setBase(base);
-        axis.setAutoTickUnitSelection(false);
-        axis.setTickUnit(new NumberTickUnit(1));   // one tick per power of the base
-        axis.setMinorTickMarksVisible(base == 10);
-        axis.setMinorTickCount(10);
-        // Half a power of the base of margin each side, so single values and end points are not on the frame.
-        double lo = Math.log(min) / Math.log(base) - 0.5, hi = Math.log(max) / Math.log(base) + 0.5;
-        axis.setRange(Math.pow(base, lo), Math.pow(base, hi));
-        axis.setNumberFormatOverride(new TickFormat(zeroAt));
-        axis.setTickLabelFont(new Font("SansSerif", Font.PLAIN, 12));
-        return axis;
-    }
-
-    /** Tick labels as hyper-parameters are written (1e-3, 64), and "0" at the position standing for zero. */
-    private static final class TickFormat extends NumberFormat {
+    /**
+     * A log axis with one tick at each value the sweep tried (labelled as on the command line: 1e-3, 64, and "0"
+     * at the position standing for zero) rather than at powers of ten, which may fall between or outside them.
+     */
+    static final class TriedValuesAxis extends LogAxis {
+        private final List<Double> values;
         private final double zeroAt;
 
-        TickFormat(double zeroAt) { this.zeroAt = zeroAt; }
+        TriedValuesAxis(String label, List<Double> values, double zeroAt) {
+            super(label);
+            this.values = List.copyOf(values);
+            this.zeroAt = zeroAt;
+            double lo = Math.log10(values.get(0)), hi = Math.log10(values.get(values.size() - 1));
+            // A margin of a tenth of the span (at least a quarter decade) keeps end points off the frame.
+            double margin = Math.max(0.25, 0.1 * (hi - lo));
+            setRange(Math.pow(10, lo - margin), Math.pow(10, hi + margin));
+            setTickLabelFont(new Font("SansSerif", Font.PLAIN, 12));
+        }
 
-        @Override
-        public StringBuffer format(double v, StringBuffer to, FieldPosition pos) {
-            if (zeroAt > 0 && Math.abs(v / zeroAt - 1) < 1e-6) return to.append('0');
-            double r = Math.rint(v);
-            return to.append(Math.abs(v - r) < 1e-9 * Math.max(1, v) && v >= 1 ? Long.toString((long) r) : CompactNumbers.of((float) v));
+        String label(double v) {
+            if (zeroAt > 0 && Math.abs(v / zeroAt - 1) < 1e-6) return "0";
+            if (v >= 1 && Math.abs(v - Math.rint(v)) < 1e-9 * v) return Long.toString((long) Math.rint(v));
+            return CompactNumbers.of((float) v);
         }
 
         @Override
-        public StringBuffer format(long v, StringBuffer to, FieldPosition pos) { return to.append(v); }
-
-        @Override
-        public Number parse(String source, ParsePosition pos) { throw new UnsupportedOperationException(); }
+        @SuppressWarnings("rawtypes")
+        public List refreshTicks(java.awt.Graphics2D g2, org.jfree.chart.axis.AxisState state,
+                                 java.awt.geom.Rectangle2D dataArea, org.jfree.chart.ui.RectangleEdge edge) {
+            List<org.jfree.chart.axis.NumberTick> ticks = new ArrayList<>();
+            for (double v : values)
+                ticks.add(new org.jfree.chart.axis.NumberTick(org.jfree.chart.axis.TickType.MAJOR, v, label(v),
+                        org.jfree.chart.ui.TextAnchor.TOP_CENTER, org.jfree.chart.ui.TextAnchor.CENTER, 0.0));
+            return ticks;
+        }
     }
 
     /** @param zeroAt where a value of 0 is drawn on the log axis */
@@ -221,12 +212,27 @@ public final class SweepCharts {
         plot.add(bottom, 1);
         JFreeChart chart = new JFreeChart("Training curves of the best configurations", JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         // One legend for both plots: the lines of the lower plot have the same names and colours.
-        chart.addLegend(new org.jfree.chart.title.LegendTitle(bottom));
+        org.jfree.chart.title.LegendTitle legend = new org.jfree.chart.title.LegendTitle(bottom);
+        legend.setPosition(org.jfree.chart.ui.RectangleEdge.BOTTOM);
+        chart.addLegend(legend);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }
 
+    /** Tableau 10: distinguishable colours, the same series the same colour in every plot of a chart. */
+    private static final Color[] PALETTE = {
+            new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
+            new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
+
     private static void style(XYPlot plot) {
+        for (int i = 0; i < plot.getSeriesCount(); i++) {
+            plot.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            plot.getRenderer().setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-4, -4, 8, 8));
+        }
+        if (plot.getRangeAxis() != null) {
+            plot.getRangeAxis().setUpperMargin(0.08);
+            plot.getRangeAxis().setLowerMargin(0.08);
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
         plot.setRangeGridlinePaint(new Color(0xDD, 0xDD, 0xDD));

@@ -7,7 +7,7 @@ import org.lenet5.util.Json;
 import org.lenet5.util.UserException;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -108,7 +108,7 @@ public final class SweepDirectory implements AutoCloseable {
     }
 
     /** Every trial.json under trials/ (finished and failed trials), in trial order. Unreadable ones are reported and skipped. */
-    public List<TrialResult> results(PrintStream notices) {
+    public List<TrialResult> results(PrintWriter notices) {
         List<TrialResult> all = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(TRIALS))) {
             for (Path td : ds) {
@@ -135,7 +135,7 @@ public final class SweepDirectory implements AutoCloseable {
      * Empties the trial's directory (what an interrupted or failed attempt left) and prepares it as a new run
      * directory. Only plain files directly inside it are removed; it is named by the sweep, so they are the run's.
      */
-    public RunDirectory startTrial(Trial t, RunDirectory.CheckpointSaver saver) {
+    public RunDirectory startTrial(Trial t, String dataset) {
         Path td = trialDir(t);
         try {
             Files.createDirectories(td);
@@ -145,7 +145,7 @@ public final class SweepDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new UserException(td + ": cannot clear the trial directory (" + e.getMessage() + ")");
         }
-        return RunDirectory.createNew(td, saver);
+        return RunDirectory.createNew(td, dataset);
     }
 
     /** A diverged trial keeps no checkpoint (its last good epoch's model is of no use for choosing). */

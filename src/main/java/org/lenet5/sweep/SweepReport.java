@@ -49,11 +49,11 @@ public final class SweepReport {
         long diverged = a.results().stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
         long failed = a.results().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
         double seconds = a.results().stream().mapToDouble(TrialResult::seconds).sum();
-        d.paragraph(String.format(Locale.ROOT, "%d trials (%d configurations) of LeNet-5 `%s` on %s: %d epochs each, %s learning-rate schedule, "
+        d.paragraph(String.format(Locale.ROOT, "%d trials (%d configurations) of LeNet-5 `%s` on %s: %d epoch%s each, %s learning-rate schedule, "
                         + "%,d training images. Configurations are chosen by their final accuracy on %,d validation images "
                         + "(the last %,d of the training file), averaged over seeds; the test accuracy (%,d images) is reported "
                         + "but never used to choose. %d ok, %d diverged, %d failed; %s of training in all.",
-                a.results().size(), a.configs().size(), f.arch().id(), f.dataset(), f.epochs(), f.schedule().id(),
+                a.results().size(), a.configs().size(), f.arch().id(), f.dataset(), f.epochs(), f.epochs() == 1 ? "" : "s", f.schedule().id(),
                 ctx.trainImages(), ctx.validationImages(), ctx.validationImages(), ctx.testImages(), ok, diverged, failed,
                 SweepRunner.duration(seconds)));
 
@@ -69,7 +69,7 @@ public final class SweepReport {
         }
 
         d.heading("All configurations");
-        d.paragraph("Ranked by mean final validation accuracy; ± is the standard deviation over seeds. A configuration with a "
+        d.paragraph("Ranked by mean final validation accuracy; ± is the standard deviation over seeds, in percentage points. A configuration with a "
                 + "diverged or failed seed is not ranked.");
         List<List<String>> rows = new ArrayList<>();
         int rank = 1;
@@ -153,17 +153,25 @@ public final class SweepReport {
         } else {
             if (c.exact()) {
                 s.append(defaults).append(" were among the trials: validation ").append(meanSd(c.reference().validation()))
-                        .append(", test ").append(meanSd(c.reference().test())).append(". The best configuration is ");
+                        .append(", test ").append(meanSd(c.reference().test())).append(". The best configuration is ahead of them by ");
+            } else if (c.reference().settings().id().equals(c.best().settings().id())) {
+                s.append(defaults).append(" were not among the trials, so there is no direct comparison. The closest ")
+                        .append("configuration tried, the best one, differs from them in ")
+                        .append(String.join(" and ", c.differing().stream().map(Hyperparameter::title).toList()))
+                        .append(".");
+                appendScheduleNote(s, ctx);
+                return s.toString();
             } else {
                 s.append(defaults).append(" were not among the trials, so there is no direct comparison. The closest ")
                         .append("configuration tried, ").append(c.reference().settings().label()).append(" (it differs in ")
                         .append(String.join(" and ", c.differing().stream().map(Hyperparameter::title).toList()))
                         .append("), reached validation ").append(meanSd(c.reference().validation())).append(", test ")
-                        .append(meanSd(c.reference().test())).append("; the best configuration is ");
+                        .append(meanSd(c.reference().test())).append("; the best configuration is ahead of it by ");
             }
             double dv = c.best().validation().mean() - c.reference().validation().mean();
             double dt = c.best().test().mean() - c.reference().test().mean();
-            s.append(signedPp(dv)).append(" in mean validation accuracy (test: ").append(signedPp(dt)).append(").");
+            s.append(String.format(Locale.ROOT, "%.2f percentage points", 100 * dv)).append(" in mean validation accuracy (test: ")
+                    .append(signedPp(dt)).append(").");
             double sdBest = c.best().validation().sd(), sdRef = c.reference().validation().sd();
             if (!Double.isNaN(sdBest) && !Double.isNaN(sdRef)) {
                 double spread = Math.max(sdBest, sdRef);
@@ -173,12 +181,16 @@ public final class SweepReport {
                 s.append(" With one seed per configuration, seed noise cannot be told apart from the difference.");
             }
         }
+        appendScheduleNote(s, ctx);
+        return s.toString();
+    }
+
+    private static void appendScheduleNote(StringBuilder s, Context ctx) {
         FixedSettings f = ctx.fixed();
         if (f.epochs() != ctx.defaultEpochs() || !f.schedule().id().equals(ctx.defaultSchedule()))
-            s.append(" Note: this sweep trains ").append(f.epochs()).append(" epochs with a ").append(f.schedule().id())
+            s.append(" Note: this sweep trains ").append(f.epochs()).append(f.epochs() == 1 ? " epoch" : " epochs").append(" with a ").append(f.schedule().id())
                     .append(" schedule, while `lenet5 train` defaults to ").append(ctx.defaultEpochs()).append(" epochs with ")
                     .append(ctx.defaultSchedule()).append(", so these numbers are not those of a default `lenet5 train` run.");
-        return s.toString();
     }
 
     static String flags(TrialSettings s) {

@@ -8,7 +8,7 @@ import org.lenet5.train.TrainingRun;
 import org.lenet5.util.UserException;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,10 +48,9 @@ public final class SweepRunner {
     private final Plan plan;
     private final DataSplits data;
     private final SweepDirectory dir;
-    private final RunDirectory.CheckpointSaver saver;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final Runnable afterEachTrial;
-    private final PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+    private final java.io.PrintStream silent = new java.io.PrintStream(OutputStream.nullOutputStream());
 
     private long startNanos;
     private int done;
@@ -59,13 +58,12 @@ public final class SweepRunner {
     private int kept;
 
     /** @param afterEachTrial runs (one at a time) after each trial is recorded, e.g. to rewrite results.csv */
-    public SweepRunner(Plan plan, DataSplits data, SweepDirectory dir, RunDirectory.CheckpointSaver saver, PrintStream out,
+    public SweepRunner(Plan plan, DataSplits data, SweepDirectory dir, PrintWriter out,
                        Runnable afterEachTrial) {
         this.plan = plan;
         this.afterEachTrial = afterEachTrial;
         this.data = data;
         this.dir = dir;
-        this.saver = saver;
         this.out = out;
     }
 
@@ -119,7 +117,7 @@ public final class SweepRunner {
 
     /** One trial from an empty directory to its result; divergence and failures become results. */
     TrialResult runTrial(Trial t) {
-        RunDirectory rd = dir.startTrial(t, saver);
+        RunDirectory rd = dir.startTrial(t, plan.fixed().dataset());
         int threads = plan.threadsPerTrial();
         long start = System.nanoTime();
         try {
@@ -128,8 +126,10 @@ public final class SweepRunner {
             return TrialResult.finished(t, o.epochs(), data.train().count(), seconds(start), threads, o.backend());
         } catch (DivergedException e) {
             dir.removeCheckpoint(t);
+            // The run directory's message says the last good checkpoint was kept; a sweep keeps none (see above).
+            String why = e.getMessage().replace("; the last good checkpoint was kept", "");
             return TrialResult.stopped(t, TrialStatus.DIVERGED, rd.metrics(), data.train().count(), seconds(start),
-                    threads, plan.fixed().backend().id(), e.epoch(), e.step(), e.getMessage());
+                    threads, plan.fixed().backend().id(), e.epoch(), e.step(), why);
         } catch (RuntimeException | OutOfMemoryError e) {
             String why = e instanceof UserException ? e.getMessage()
                     : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

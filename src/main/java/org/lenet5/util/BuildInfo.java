@@ -23,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 public record BuildInfo(String version, String commit) {
 
     public static BuildInfo collect() {
-        String v = BuildInfo.class.getPackage().getImplementationVersion();
-        return new BuildInfo(v == null ? "dev" : v, commit(codeDirectory()));
+        return new BuildInfo(Version.get(), commit(codeDirectory()));
     }
 
     static Path codeDirectory() {
