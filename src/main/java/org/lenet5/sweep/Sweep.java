@@ -96,7 +96,9 @@ public final class Sweep {
                     threadsPerTrial == 1 ? "" : "s", keep, trials.size() - keep, dir.path());
             out.flush();
 
-            SweepRunner runner = new SweepRunner(new SweepRunner.Plan(trials, fixed, parallel, threadsPerTrial), data, dir, out, () -> dir.writeResultsCsv(dir.results(err), fixed));
+            // Unreadable trial records were reported above; rewriting results.csv after each trial need not repeat that.
+            PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+            SweepRunner runner = new SweepRunner(new SweepRunner.Plan(trials, fixed, parallel, threadsPerTrial), data, dir, out, () -> dir.writeResultsCsv(dir.results(quiet), fixed));
             SweepRunner.Summary summary = runner.run(finished);
 
             List<TrialResult> all = dir.results(err);

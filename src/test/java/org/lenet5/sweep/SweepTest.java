@@ -182,6 +182,12 @@ class SweepTest {
 
         // A diverged trial is finished: a restart does not run it again.
         assertEquals(0, sweep(out, "32", "1e-2,1e6", "0", "sgd", 1, 1).result().summary().ran());
+
+        // A second stage builds on the best finished configuration: lr "best" is 1e-2 (1e6 diverged).
+        Run stage2 = sweep(out, "32", "best", "1e-4", "sgd", 1, 1);
+        assertEquals(1, stage2.result().summary().ran());
+        assertTrue(Files.exists(out.resolve("trials/batch32_lr1e-2_l2-1e-4_sgd_seed1/trial.json")));
+        assertEquals(3, csvRows(out).size(), "the report and results cover both stages");
     }
 
     @Test
