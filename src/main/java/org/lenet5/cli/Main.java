@@ -15,6 +15,7 @@ import java.io.PrintWriter;
         description = "Train, evaluate and tune LeNet-5 on MNIST-style digits, on an NVIDIA GPU (cuDNN, cuBLAS) or on CPUs.",
         subcommands = {
                 TrainCommand.class,
+                SweepCommand.class,
                 EvaluateCommand.class,
                 PredictCommand.class,
                 DataCommand.class,

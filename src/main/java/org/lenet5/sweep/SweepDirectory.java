@@ -1,0 +1,199 @@
+package org.lenet5.sweep;
+
+import com.google.gson.JsonElement;
+import org.lenet5.train.RunDirectory;
+import org.lenet5.util.AtomicFiles;
+import org.lenet5.util.Json;
+import org.lenet5.util.UserException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A sweep's directory, and the state that lets it be interrupted and started again:
+ * <pre>
+ *   sweep.json            the fixed training flags; a restart must use the same ones
+ *   trials/&lt;id&gt;/          one run directory per trial (config.json, metrics.csv, summary.json, model.lenet5)
+ *   trials/&lt;id&gt;/trial.json  written last and atomically: the trial is finished (ok or diverged)
+ *   results.csv, report.md, report.html, charts/*.png
+ * </pre>
+ * A trial directory without trial.json was interrupted; it is emptied and the trial runs again from scratch.
+ * A lock file keeps two sweeps from writing the same directory at once.
+ */
+public final class SweepDirectory implements AutoCloseable {
+
+    public static final String SWEEP_JSON = "sweep.json";
+    public static final String TRIALS = "trials";
+    public static final String TRIAL_JSON = "trial.json";
+    public static final String RESULTS_CSV = "results.csv";
+    public static final String LOCK = ".sweep.lock";
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private SweepDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (or creates) the directory and takes its lock. A directory swept before must have been swept with the
+     * same fixed settings.
+     */
+    public static SweepDirectory open(Path dir, FixedSettings fixed) {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw new UserException(dir + ": exists and is not a directory; choose another --out");
+        FileChannel ch = null;
+        FileLock lock;
+        try {
+            Files.createDirectories(dir.resolve(TRIALS));
+            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | SecurityException e) {
+            closeQuietly(ch);
+            throw new UserException(dir + ": cannot write the sweep directory (" + e.getMessage() + ")");
+        }
+        if (lock == null) {
+            closeQuietly(ch);
+            throw new UserException(dir + ": another sweep is running in this directory; wait for it or choose another --out");
+        }
+        SweepDirectory d = new SweepDirectory(dir, ch, lock);
+        try {
+            d.checkOrWriteFixed(fixed);
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    public Path path() { return dir; }
+
+    public Path trialDir(Trial t) { return dir.resolve(TRIALS).resolve(t.id()); }
+
+    private void checkOrWriteFixed(FixedSettings fixed) {
+        Path file = dir.resolve(SWEEP_JSON);
+        Map<String, Object> want = fixed.toMap();
+        try {
+            if (!Files.exists(file)) {
+                Json.write(file, want);
+                return;
+            }
+            var have = Json.read(file).getAsJsonObject();
+            for (var e : want.entrySet()) {
+                JsonElement h = have.get(e.getKey());
+                String had = h == null || h.isJsonNull() ? "(none)" : h.getAsString();
+                if (!had.equals(String.valueOf(e.getValue())))
+                    throw new UserException(dir + " holds a sweep with " + FixedSettings.option(e.getKey()) + " " + had
+                            + " but this one has " + e.getValue() + "; use the same fixed flags to continue it, or another --out");
+            }
+        } catch (IOException | IllegalStateException e) {
+            throw new UserException(file + ": cannot read or write (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Every trial.json under trials/ (finished and failed trials), in trial order. Unreadable ones are reported and skipped. */
+    public List<TrialResult> results(PrintWriter notices) {
+        List<TrialResult> all = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(TRIALS))) {
+            for (Path td : ds) {
+                Path f = td.resolve(TRIAL_JSON);
+                if (!Files.isRegularFile(f)) continue;
+                try {
+                    TrialResult r = TrialResult.fromJson(Json.read(f).getAsJsonObject());
+                    if (!r.trial().id().equals(td.getFileName().toString()))
+                        throw new IllegalArgumentException("it describes trial " + r.trial().id());
+                    all.add(r);
+                } catch (RuntimeException | IOException e) {
+                    notices.println("sweep: " + f + " is not a readable trial record (" + e.getMessage()
+                            + "); that trial will run again");
+                }
+            }
+        } catch (IOException e) {
+            throw new UserException(dir.resolve(TRIALS) + ": cannot list (" + e.getMessage() + ")");
+        }
+        all.sort((a, b) -> Trial.ORDER.compare(a.trial(), b.trial()));
+        return all;
+    }
+
+    /**
+     * Empties the trial's directory (what an interrupted or failed attempt left) and prepares it as a new run
+     * directory. Only plain files directly inside it are removed; it is named by the sweep, so they are the run's.
+     */
+    public RunDirectory startTrial(Trial t, String dataset) {
+        Path td = trialDir(t);
+        try {
+            Files.createDirectories(td);
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(td)) {
+                for (Path f : ds) if (Files.isRegularFile(f)) Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new UserException(td + ": cannot clear the trial directory (" + e.getMessage() + ")");
+        }
+        return RunDirectory.createNew(td, dataset);
+    }
+
+    /** A diverged trial keeps no checkpoint (its last good epoch's model is of no use for choosing). */
+    public void removeCheckpoint(Trial t) {
+        try {
+            Files.deleteIfExists(trialDir(t).resolve(RunDirectory.MODEL));
+        } catch (IOException e) {
+            throw new UserException(trialDir(t).resolve(RunDirectory.MODEL) + ": cannot delete (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Marks the trial finished (or failed): trial.json, written atomically. */
+    public void record(TrialResult r) {
+        Path f = trialDir(r.trial()).resolve(TRIAL_JSON);
+        try {
+            Json.write(f, r.toMap());
+        } catch (IOException e) {
+            throw new UserException(f + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+
+    public void writeResultsCsv(List<TrialResult> results, FixedSettings fixed) {
+        Path f = dir.resolve(RESULTS_CSV);
+        try {
+            AtomicFiles.writeString(f, ResultsCsv.render(results, fixed));
+        } catch (IOException e) {
+            throw new UserException(f + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (lock != null && lock.isValid()) lock.release();
+        } catch (IOException ignored) {
+            // the lock goes with the channel anyway
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+
+    @Override
+    public String toString() { return Objects.toString(dir); }
+}
