@@ -45,8 +45,6 @@ import java.util.concurrent.Callable;
 public final class SweepCommand implements Callable<Integer> {
 
     /** The defaults of `lenet5 train` that TrainConfig does not hold as constants (see TrainCommand). */
-    static final String TRAIN_DEFAULT_OPTIMIZER = "adam";
-    static final String TRAIN_DEFAULT_SCHEDULE = "cosine";
 
     @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH,
             description = "Batch sizes, e.g. 32,64,128 (default: ${DEFAULT-VALUE})")
@@ -60,7 +58,7 @@ public final class SweepCommand implements Callable<Integer> {
             description = "L2 lambdas, e.g. 0,1e-6,1e-4 (random search: also 1e-6:1e-2) (default: ${DEFAULT-VALUE})")
     String l2s;
 
-    @Option(names = "--optimizer", defaultValue = TRAIN_DEFAULT_OPTIMIZER,
+    @Option(names = "--optimizer", defaultValue = TrainConfig.DEFAULT_OPTIMIZER,
             description = "Optimizers from sgd, momentum, nesterov, adam, adamw, e.g. adam,sgd (default: ${DEFAULT-VALUE})")
     String optimizers;
 
@@ -100,7 +98,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, description = "Epochs of every trial (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--lr-schedule", defaultValue = TRAIN_DEFAULT_SCHEDULE, converter = Converters.Schedule.class,
+    @Option(names = "--lr-schedule", defaultValue = TrainConfig.DEFAULT_SCHEDULE, converter = Converters.Schedule.class,
             description = "constant, step or cosine (default: ${DEFAULT-VALUE})")
     LrSchedule schedule;
 
@@ -145,8 +143,8 @@ public final class SweepCommand implements Callable<Integer> {
         Sweep.Request req = new Sweep.Request(search, trials == null ? 0 : trials, seeds, seed, fixed, parallel, t,
                 out != null ? out : defaultSweepDir());
         Sweep.TrainDefaults defaults = new Sweep.TrainDefaults(new TrialSettings(TrainConfig.DEFAULT_BATCH,
-                TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_L2, OptimizerKind.parse(TRAIN_DEFAULT_OPTIMIZER)),
-                TrainConfig.DEFAULT_EPOCHS, TRAIN_DEFAULT_SCHEDULE);
+                TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_L2, OptimizerKind.parse(TrainConfig.DEFAULT_OPTIMIZER)),
+                TrainConfig.DEFAULT_EPOCHS, TrainConfig.DEFAULT_SCHEDULE);
         Environment env = new Environment(MachineInfo.collect(), GpuProbe.nvidiaSmi().describe(), BuildInfo.collect());
         java.io.PrintWriter stdout = spec.commandLine().getOut();
         Sweep.run(req, best -> {

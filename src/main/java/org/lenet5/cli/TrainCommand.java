@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LR, description = "Base learning rate (default: ${DEFAULT-VALUE})")
     float lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", converter = Converters.Optimizer.class,
+    @Option(names = "--optimizer", defaultValue = TrainConfig.DEFAULT_OPTIMIZER, converter = Converters.Optimizer.class,
             description = "sgd, momentum, nesterov, adam or adamw (default: ${DEFAULT-VALUE})")
     OptimizerKind optimizer;
 
@@ -59,11 +59,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "L2 regulariser lambda: adds lambda*w to every gradient (adamw: decoupled decay) (default: ${DEFAULT-VALUE})")
     float l2;
 
-    @Option(names = "--lr-schedule", defaultValue = "cosine", converter = Converters.Schedule.class,
+    @Option(names = "--lr-schedule", defaultValue = TrainConfig.DEFAULT_SCHEDULE, converter = Converters.Schedule.class,
             description = "constant, step or cosine (default: ${DEFAULT-VALUE})")
     LrSchedule schedule;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seeds initialisation and shuffling (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "Seeds initialisation and shuffling (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training images only (default: all)")

@@ -28,6 +28,10 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
     public static final float DEFAULT_LR = 1e-3f;
     public static final float DEFAULT_L2 = 0f;
     public static final int DEFAULT_VALIDATION = 5000;
+    /** As command-line ids, so picocli option annotations can use them. */
+    public static final String DEFAULT_OPTIMIZER = "adam";
+    public static final String DEFAULT_SCHEDULE = "cosine";
+    public static final long DEFAULT_SEED = 1;
 
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1 (got " + epochs + ")");
