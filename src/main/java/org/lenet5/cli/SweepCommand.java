@@ -44,8 +44,6 @@ import java.util.concurrent.Callable;
                         + "report covers every trial in the directory."})
 public final class SweepCommand implements Callable<Integer> {
 
-    /** The defaults of `lenet5 train` that TrainConfig does not hold as constants (see TrainCommand). */
-
     @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH,
             description = "Batch sizes, e.g. 32,64,128 (default: ${DEFAULT-VALUE})")
     String batchSizes;
