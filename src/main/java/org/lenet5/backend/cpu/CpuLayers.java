@@ -1,0 +1,337 @@
+package org.lenet5.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.lenet5.model.Activation;
+import org.lenet5.model.Pooling;
+
+import java.util.Arrays;
+
+import static org.lenet5.backend.cpu.Gemm.F;
+import static org.lenet5.backend.cpu.Gemm.L;
+import static org.lenet5.model.ModelSpec.C1;
+import static org.lenet5.model.ModelSpec.CLASSES;
+import static org.lenet5.model.ModelSpec.KERNEL;
+
+/**
+ * LeNet-5's layers in float32 over a chunk of n images, each forward next to its backward; same semantics as
+ * {@code ReferenceLayers} (which documents them), different memory layouts chosen for the vector kernels:
+ * <pre>
+ * input  (n, H, W)
+ * conv1  (6, n, H, W)   "grid": the output keeps the input's row stride; (i, j) with i &lt; OH1, j &lt; OW1 are
+ *                       valid, other positions hold junk forward and zero in the gradient
+ * pool1  (n, 6, P1h, P1w)        NCHW
+ * col2   (150, n*OH2*OW2)         im2col of pool1 for conv2, row (c*5 + u)*5 + v
+ * conv2  (16, n, OH2, OW2)        channel-major, so conv2 is one matrix product over n*OH2*OW2 columns
+ * pool2  (n, 16*P2h*P2w)          NCHW flattened, as fc1 reads it
+ * fc     (n, units)
+ * </pre>
+ * Backward functions add the weight and bias gradients into a per-thread gradient buffer (the caller zeroes
+ * it once per batch) and overwrite their input gradients.
+ */
+final class CpuLayers {
+
+    private CpuLayers() {}
+
+    static final int TAPS = KERNEL * KERNEL;
+
+    // ---------------------------------------------------------------- conv1: 5x5, 1 -> 6, direct
+
+    /**
+     * x (n, h, w), weight (6, 1, 5, 5) at wo, bias (6) at bo in p -> y (6, n, h, w) grid.
+     * Output position q = i*w + j of an image reads x[q + u*w + v], so an image is one flat run of
+     * span = (OH-1)*w + OW positions, 2 vectors by 6 channels at a time, with no im2col copy.
+     * The junk columns j >= OW cost (w - OW)/w extra work; the stores of the last block stay inside the
+     * image's plane because 4w + 4 >= 2L (checked by the backend).
+     */
+    static void conv1Forward(float[] x, int n, int h, int w, float[] p, int wo, int bo, float[] y) {
+        int hw = h * w, span = (h - KERNEL) * w + (w - KERNEL + 1);
+        int plane = n * hw;
+        for (int b = 0; b < n; b++) {
+            int xb = b * hw, yb = b * hw;
+            for (int q = 0; q < span; q += 2 * L) {
+                FloatVector s00 = FloatVector.broadcast(F, p[bo]), s01 = s00;
+                FloatVector s10 = FloatVector.broadcast(F, p[bo + 1]), s11 = s10;
+                FloatVector s20 = FloatVector.broadcast(F, p[bo + 2]), s21 = s20;
+                FloatVector s30 = FloatVector.broadcast(F, p[bo + 3]), s31 = s30;
+                FloatVector s40 = FloatVector.broadcast(F, p[bo + 4]), s41 = s40;
+                FloatVector s50 = FloatVector.broadcast(F, p[bo + 5]), s51 = s50;
+                for (int u = 0; u < KERNEL; u++)
+                    for (int v = 0; v < KERNEL; v++) {
+                        int xi = xb + q + u * w + v, t = wo + u * KERNEL + v;
+                        FloatVector x0 = FloatVector.fromArray(F, x, xi), x1 = FloatVector.fromArray(F, x, xi + L);
+                        FloatVector k = FloatVector.broadcast(F, p[t]);
+                        s00 = x0.fma(k, s00); s01 = x1.fma(k, s01);
+                        k = FloatVector.broadcast(F, p[t + TAPS]);
+                        s10 = x0.fma(k, s10); s11 = x1.fma(k, s11);
+                        k = FloatVector.broadcast(F, p[t + 2 * TAPS]);
+                        s20 = x0.fma(k, s20); s21 = x1.fma(k, s21);
+                        k = FloatVector.broadcast(F, p[t + 3 * TAPS]);
+                        s30 = x0.fma(k, s30); s31 = x1.fma(k, s31);
+                        k = FloatVector.broadcast(F, p[t + 4 * TAPS]);
+                        s40 = x0.fma(k, s40); s41 = x1.fma(k, s41);
+                        k = FloatVector.broadcast(F, p[t + 5 * TAPS]);
+                        s50 = x0.fma(k, s50); s51 = x1.fma(k, s51);
+                    }
+                int yi = yb + q;
+                s00.intoArray(y, yi); s01.intoArray(y, yi + L);
+                s10.intoArray(y, yi + plane); s11.intoArray(y, yi + plane + L);
+                s20.intoArray(y, yi + 2 * plane); s21.intoArray(y, yi + 2 * plane + L);
+                s30.intoArray(y, yi + 3 * plane); s31.intoArray(y, yi + 3 * plane + L);
+                s40.intoArray(y, yi + 4 * plane); s41.intoArray(y, yi + 4 * plane + L);
+                s50.intoArray(y, yi + 5 * plane); s51.intoArray(y, yi + 5 * plane + L);
+            }
+        }
+    }
+
+    /**
+     * dy (6, n, h, w) grid, zero outside the valid positions -> dWeight (6, 25) at gwo, dBias (6) at gbo, added into g.
+     * dW[o][u][v] = sum over grid positions q of dy[o][q] * x[q + u*w + v], taken over the whole chunk at once:
+     * a valid q never reads past its own image, and the junk q (where it would) carry a zero gradient.
+     * The input needs no gradient.
+     *
+     * @param taps scratch int[25] for the tap offsets u*w + v
+     */
+    static void conv1Backward(float[] x, int n, int h, int w, float[] dy, float[] g, int gwo, int gbo,
+                              int[] taps, float[] lanes) {
+        int hw = h * w, plane = n * hw;
+        for (int u = 0; u < KERNEL; u++)
+            for (int v = 0; v < KERNEL; v++) taps[u * KERNEL + v] = u * w + v;
+        int len = plane - ((KERNEL - 1) * w + KERNEL - 1);
+        Gemm.dotRows(dy, 0, plane, x, 0, taps, g, gwo, TAPS, C1, TAPS, len, true, lanes);
+        for (int o = 0; o < C1; o++) g[gbo + o] += Gemm.sum(dy, o * plane, plane, lanes);
+    }
+
+    // ---------------------------------------------------------------- conv2: 5x5, c -> k, im2col + matrix product
+
+    /** x (n, c, h, w) -> col (c*25, n*oh*ow): col[(ch*5 + u)*5 + v][(b*oh + i)*ow + j] = x[b][ch][i+u][j+v]. */
+    static void im2col(float[] x, int n, int c, int h, int w, float[] col) {
+        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, cols = n * oh * ow;
+        for (int ch = 0; ch < c; ch++)
+            for (int u = 0; u < KERNEL; u++)
+                for (int v = 0; v < KERNEL; v++) {
+                    int row = ((ch * KERNEL + u) * KERNEL + v) * cols;
+                    for (int b = 0; b < n; b++)
+                        for (int i = 0; i < oh; i++) {
+                            int src = ((b * c + ch) * h + i + u) * w + v, dst = row + (b * oh + i) * ow;
+                            for (int j = 0; j < ow; j++) col[dst + j] = x[src + j];
+                        }
+                }
+    }
+
+    /** dcol (c*25, n*oh*ow) -> dx (n, c, h, w): every tap's gradient added back where im2col read it (overwrites dx). */
+    static void col2im(float[] dcol, int n, int c, int h, int w, float[] dx) {
+        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, cols = n * oh * ow;
+        Arrays.fill(dx, 0, n * c * h * w, 0f);
+        for (int ch = 0; ch < c; ch++)
+            for (int u = 0; u < KERNEL; u++)
+                for (int v = 0; v < KERNEL; v++) {
+                    int row = ((ch * KERNEL + u) * KERNEL + v) * cols;
+                    for (int b = 0; b < n; b++)
+                        for (int i = 0; i < oh; i++) {
+                            int dst = ((b * c + ch) * h + i + u) * w + v, src = row + (b * oh + i) * ow;
+                            for (int j = 0; j < ow; j++) dx[dst + j] += dcol[src + j];
+                        }
+                }
+    }
+
+    /**
+     * col (c*25, P) -> y (k, P) = weight (k, c*25) at wo · col + bias (k) at bo, P = n*oh*ow columns.
+     */
+    static void conv2Forward(float[] col, int c, int k, int cols, float[] p, int wo, int bo, float[] y) {
+        int taps = c * TAPS;
+        Gemm.multiply(p, wo, taps, 1, col, 0, cols, y, 0, cols, k, taps, cols, Gemm.Init.ROW_BIAS, p, bo);
+    }
+
+    /**
+     * dy (k, P) -> dWeight (k, c*25) += dy · col^T at gwo, dBias (k) += row sums at gbo, and
+     * dcol (c*25, P) = weight^T · dy (the caller turns it into the input gradient with col2im).
+     *
+     * @param rowOffsets scratch int[c*25]
+     */
+    static void conv2Backward(float[] col, int c, int k, int cols, float[] p, int wo, float[] dy,
+                              float[] g, int gwo, int gbo, float[] dcol, int[] rowOffsets, float[] lanes) {
+        int taps = c * TAPS;
+        for (int s = 0; s < taps; s++) rowOffsets[s] = s * cols;
+        Gemm.dotRows(dy, 0, cols, col, 0, rowOffsets, g, gwo, taps, k, taps, cols, true, lanes);
+        for (int o = 0; o < k; o++) g[gbo + o] += Gemm.sum(dy, o * cols, cols, lanes);
+        // weight (k, taps) read as its transpose: A[r = tap][kk = o] = p[wo + o*taps + tap]
+        Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, 0, cols, taps, k, cols, Gemm.Init.ZERO, null, 0);
+    }
+
+    // ---------------------------------------------------------------- activation
+
+    /**
+     * y[i] = f(x[i]) for i in [off, off + len). For the scaled tanh, deriv[i] = f'(x[i]) is kept for the
+     * backward pass (recomputing it from y would lose accuracy where tanh saturates); deriv is unused for ReLU.
+     */
+    static void activationForward(Activation a, float[] x, float[] y, float[] deriv, int off, int len) {
+        int end = off + len;
+        if (a == Activation.RELU) {
+            int i = off;
+            FloatVector zero = FloatVector.zero(F);
+            for (; i + L <= end; i += L) {
+                FloatVector v = FloatVector.fromArray(F, x, i);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+            }
+            for (; i < end; i++) y[i] = x[i] > 0 ? x[i] : 0f;
+        } else {
+            for (int i = off; i < end; i++) {
+                double t = tanh(Activation.TANH_S * x[i]);
+                y[i] = (float) (Activation.TANH_A * t);
+                deriv[i] = (float) (Activation.TANH_A * Activation.TANH_S * (1 - t * t));
+            }
+        }
+    }
+
+    /** d[i] = f'(x[i]) * d[i] in place; ReLU' is 1 where y > 0 (the same as x > 0) and 0 elsewhere, 0 included. */
+    static void activationBackward(Activation a, float[] y, float[] deriv, float[] d, int off, int len) {
+        int end = off + len;
+        if (a == Activation.RELU) {
+            int i = off;
+            FloatVector zero = FloatVector.zero(F);
+            for (; i + L <= end; i += L) {
+                FloatVector v = FloatVector.fromArray(F, d, i);
+                zero.blend(v, FloatVector.fromArray(F, y, i).compare(VectorOperators.GT, 0f)).intoArray(d, i);
+            }
+            for (; i < end; i++) d[i] = y[i] > 0 ? d[i] : 0f;
+        } else {
+            int i = off;
+            for (; i + L <= end; i += L)
+                FloatVector.fromArray(F, d, i).mul(FloatVector.fromArray(F, deriv, i)).intoArray(d, i);
+            for (; i < end; i++) d[i] = d[i] * deriv[i];
+        }
+    }
+
+    /**
+     * tanh in double from Math.exp, which HotSpot computes with the same intrinsic in every compiler tier
+     * (Math.tanh is a slow native call on Java 17). Accurate to about 1e-15, far below float32's 6e-8.
+     */
+    static double tanh(double y) {
+        double ay = Math.abs(y);
+        if (ay < 1e-5) return y;  // tanh y = y - y^3/3 + ...: relative error under 4e-11
+        double e = Math.exp(-2 * ay);
+        return Math.copySign((1 - e) / (1 + e), y);
+    }
+
+    // ---------------------------------------------------------------- pooling 2x2 stride 2
+
+    /**
+     * x: planes (c, n) of inPlane floats each (channel-major), rows of stride xs, with ph*2 x pw*2 valid ->
+     * y (n, c, ph, pw) NCHW. MAX also writes argmax: which of the window's 4 positions in row-major order
+     * won, the first of equal maxima as in the reference.
+     */
+    static void poolForward(Pooling kind, float[] x, int c, int n, int inPlane, int xs, int ph, int pw,
+                            float[] y, byte[] argmax) {
+        for (int ch = 0; ch < c; ch++)
+            for (int b = 0; b < n; b++) {
+                int in = (ch * n + b) * inPlane, out = (b * c + ch) * ph * pw;
+                for (int i = 0; i < ph; i++)
+                    for (int j = 0; j < pw; j++) {
+                        int base = in + 2 * i * xs + 2 * j, o = out + i * pw + j;
+                        float v0 = x[base], v1 = x[base + 1], v2 = x[base + xs], v3 = x[base + xs + 1];
+                        if (kind == Pooling.MAX) {
+                            float m = v0;
+                            int k = 0;
+                            if (v1 > m) { m = v1; k = 1; }
+                            if (v2 > m) { m = v2; k = 2; }
+                            if (v3 > m) { m = v3; k = 3; }
+                            y[o] = m;
+                            argmax[o] = (byte) k;
+                        } else {
+                            y[o] = (v0 + v1 + v2 + v3) * 0.25f;
+                        }
+                    }
+            }
+    }
+
+    /**
+     * The pooling and the activation before it, backward in one pass: dy (n, c, ph, pw) -> dx planes (c, n) of
+     * inPlane = the gradient at the activation's input, f'(x) times what the window passes back (overwritten:
+     * zero wherever no window reads). Only window positions of act and deriv (see activationForward) are read.
+     */
+    static void poolActivationBackward(Pooling kind, Activation a, float[] act, float[] deriv, float[] dy, byte[] argmax,
+                                       int c, int n, int inPlane, int xs, int ph, int pw, float[] dx) {
+        Arrays.fill(dx, 0, c * n * inPlane, 0f);
+        boolean relu = a == Activation.RELU;
+        for (int ch = 0; ch < c; ch++)
+            for (int b = 0; b < n; b++) {
+                int in = (ch * n + b) * inPlane, out = (b * c + ch) * ph * pw;
+                for (int i = 0; i < ph; i++)
+                    for (int j = 0; j < pw; j++) {
+                        int base = in + 2 * i * xs + 2 * j, o = out + i * pw + j;
+                        float d = dy[o];
+                        if (kind == Pooling.MAX) {
+                            int k = argmax[o], at = base + (k >> 1) * xs + (k & 1);
+                            dx[at] = relu ? (act[at] > 0 ? d : 0f) : d * deriv[at];
+                        } else {
+                            float q = d * 0.25f;
+                            int b1 = base + 1, b2 = base + xs, b3 = base + xs + 1;
+                            if (relu) {
+                                dx[base] = act[base] > 0 ? q : 0f; dx[b1] = act[b1] > 0 ? q : 0f;
+                                dx[b2] = act[b2] > 0 ? q : 0f; dx[b3] = act[b3] > 0 ? q : 0f;
+                            } else {
+                                dx[base] = q * deriv[base]; dx[b1] = q * deriv[b1];
+                                dx[b2] = q * deriv[b2]; dx[b3] = q * deriv[b3];
+                            }
+                        }
+                    }
+            }
+    }
+
+    // ---------------------------------------------------------------- dense
+
+    /** x (n, in), weight^T (in, out) (the backend's transposed copy), bias (out) at bo in p -> y (n, out). */
+    static void denseForward(float[] x, int n, int in, float[] weightT, float[] p, int bo, int out, float[] y) {
+        Gemm.multiply(x, 0, in, 1, weightT, 0, out, y, 0, out, n, in, out, Gemm.Init.COLUMN_BIAS, p, bo);
+    }
+
+    /**
+     * dy (n, out) -> dWeight (out, in) += dy^T x at gwo, dBias (out) += column sums at gbo in g,
+     * and dx (n, in) = dy · weight (weight (out, in) at wo in p).
+     */
+    static void denseBackward(float[] x, int n, int in, float[] p, int wo, int out, float[] dy,
+                              float[] g, int gwo, int gbo, float[] dx) {
+        // A = dy^T: A[r = o][k = b] = dy[b*out + o]
+        Gemm.multiply(dy, 0, 1, out, x, 0, in, g, gwo, in, out, n, in, Gemm.Init.ACCUMULATE, null, 0);
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < out; o++) g[gbo + o] += dy[b * out + o];
+        Gemm.multiply(dy, 0, out, 1, p, wo, in, dx, 0, in, n, out, in, Gemm.Init.ZERO, null, 0);
+    }
+
+    // ---------------------------------------------------------------- softmax cross-entropy
+
+    /**
+     * logits (n, 10) -> probabilities (n, 10); returns the summed loss -log p[label], computed in double from the
+     * float logits. If dlogits is not null it receives the gradient of the batch's MEAN loss, (p - onehot) / batch.
+     *
+     * @param labels the label of each of the n images
+     */
+    static double softmaxCrossEntropy(float[] logits, int n, int[] labels, float[] probabilities,
+                                      float[] dlogits, int batch) {
+        double total = 0;
+        for (int b = 0; b < n; b++) {
+            int row = b * CLASSES;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < CLASSES; k++) max = Math.max(max, logits[row + k]);
+            double sum = 0;
+            for (int k = 0; k < CLASSES; k++) sum += Math.exp(logits[row + k] - max);
+            double logSum = Math.log(sum) + max;
+            int label = labels[b];
+            total += logSum - logits[row + label];
+            for (int k = 0; k < CLASSES; k++) {
+                double pk = Math.exp(logits[row + k] - logSum);
+                probabilities[row + k] = (float) pk;
+                if (dlogits != null) dlogits[row + k] = (float) ((pk - (k == label ? 1 : 0)) / batch);
+            }
+        }
+        return total;
+    }
+
+    /** Index of the largest logit of image b (ties: the lower class). */
+    static int argmax(float[] logits, int b) {
+        int row = b * CLASSES, best = 0;
+        for (int k = 1; k < CLASSES; k++) if (logits[row + k] > logits[row + best]) best = k;
+        return best;
+    }
+}

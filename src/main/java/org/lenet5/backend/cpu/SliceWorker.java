@@ -1,0 +1,181 @@
+package org.lenet5.backend.cpu;
+
+import org.lenet5.data.Dataset;
+import org.lenet5.model.Activation;
+import org.lenet5.model.LayerOutput;
+import org.lenet5.model.ModelSpec;
+import org.lenet5.model.ParameterLayout;
+import org.lenet5.model.Pooling;
+import org.lenet5.model.Preprocessing;
+
+import java.util.Arrays;
+
+import static org.lenet5.backend.cpu.ChunkActivations.buffer;
+import static org.lenet5.backend.cpu.CpuLayers.*;
+import static org.lenet5.model.ModelSpec.*;
+
+/**
+ * One thread's share of a batch: a contiguous slice of its images, run through the network in chunks of at most
+ * {@code chunkSize} images (forward, then backward while the chunk is still in cache). The weight gradients of the
+ * whole slice add up in this worker's own gradient buffer, which the backend later sums over workers in a fixed
+ * order. Everything is allocated here, once.
+ */
+final class SliceWorker {
+
+    private final ModelSpec spec;
+    private final Preprocessing prep;
+    private final ParameterLayout layout;
+    private final Activation act;
+    private final Pooling pool;
+    private final int chunkSize;
+
+    /** Shared, read-only during a task: the parameters and the transposed dense weights. */
+    private final float[] p, fc1T, fc2T, fc3T;
+
+    final ChunkActivations[] chunks;
+    /** This worker's gradient of the batch's mean loss over its slice, in the flat layout. */
+    final float[] grad;
+    /** Results of the last task. */
+    double lossSum;
+    int correct;
+    /** The slice of the last task: batch positions [start, start + count). */
+    int start, count;
+
+    // backward scratch for one chunk
+    private final float[] dLogits;      // (C, 10)
+    private final float[] dAct4;        // (C, 84)
+    private final float[] dAct3;        // (C, 120)
+    private final float[] dPool2;       // (C, flat)
+    private final float[] dConv2;       // (16, C*OH2*OW2)
+    private final float[] col2, dCol2;  // (150, C*OH2*OW2), col2 is also forward scratch
+    private final float[] dPool1;       // (C, 6, P1h, P1w)
+    private final float[] dConv1;       // (6, C, H, W) grid
+    private final int[] rowOffsets = new int[C1 * TAPS];
+    private final int[] taps = new int[TAPS];
+    private final float[] lanes = new float[Gemm.L];
+
+    SliceWorker(ModelSpec spec, Preprocessing prep, ParameterLayout layout, int sliceCapacity, int chunkSize,
+                float[] params, float[] fc1T, float[] fc2T, float[] fc3T) {
+        this.spec = spec;
+        this.prep = prep;
+        this.layout = layout;
+        this.act = spec.activation();
+        this.pool = spec.pooling();
+        this.chunkSize = chunkSize;
+        this.p = params;
+        this.fc1T = fc1T;
+        this.fc2T = fc2T;
+        this.fc3T = fc3T;
+        int chunkCount = (sliceCapacity + chunkSize - 1) / chunkSize;
+        this.chunks = new ChunkActivations[chunkCount];
+        for (int i = 0; i < chunkCount; i++)
+            chunks[i] = new ChunkActivations(spec, Math.min(chunkSize, sliceCapacity - i * chunkSize));
+        int c = Math.min(chunkSize, sliceCapacity);
+        this.grad = buffer(layout.size());
+        int cols2 = c * spec.conv2H() * spec.conv2W();
+        dLogits = buffer(c * CLASSES);
+        dAct4 = buffer(c * F2);
+        dAct3 = buffer(c * F1);
+        dPool2 = buffer(c * spec.flatSize());
+        dConv2 = buffer(C2 * cols2);
+        col2 = buffer(C1 * TAPS * cols2);
+        dCol2 = buffer(C1 * TAPS * cols2);
+        dPool1 = buffer(c * spec.outputSize(LayerOutput.POOL1));
+        dConv1 = buffer(c * C1 * spec.inputSize());
+    }
+
+    /** Forward and backward over batch positions [start, start + count) of a batch of {@code batch} images. */
+    void forwardBackward(Dataset data, int[] order, int from, int start, int count, int batch) {
+        this.start = start;
+        this.count = count;
+        lossSum = 0;
+        correct = 0;
+        Arrays.fill(grad, 0f);
+        for (int k = 0, done = 0; done < count; k++, done += chunkSize) {
+            ChunkActivations a = chunks[k];
+            int n = Math.min(chunkSize, count - done);
+            forward(a, data, order, from + start + done, n);
+            lossSum += softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, batch);
+            correct += countCorrect(a, n);
+            backward(a, n);
+        }
+    }
+
+    /** Forward only over batch positions [start, start + count); softmax outputs stay in the chunks. */
+    void evaluate(Dataset data, int[] order, int from, int start, int count) {
+        this.start = start;
+        this.count = count;
+        lossSum = 0;
+        correct = 0;
+        for (int k = 0, done = 0; done < count; k++, done += chunkSize) {
+            ChunkActivations a = chunks[k];
+            int n = Math.min(chunkSize, count - done);
+            forward(a, data, order, from + start + done, n);
+            lossSum += softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, null, 1);
+            correct += countCorrect(a, n);
+        }
+    }
+
+    private static int countCorrect(ChunkActivations a, int n) {
+        int c = 0;
+        for (int b = 0; b < n; b++) if (argmax(a.logits, b) == a.labels[b]) c++;
+        return c;
+    }
+
+    /** The chunk holding slice image i, and i's place in it. */
+    ChunkActivations chunkOf(int i) { return chunks[i / chunkSize]; }
+
+    int indexInChunk(int i) { return i % chunkSize; }
+
+    // ---------------------------------------------------------------- the network, one chunk of n images
+
+    private void forward(ChunkActivations a, Dataset data, int[] order, int first, int n) {
+        int h = spec.inputHeight(), w = spec.inputWidth(), hw = h * w;
+        int p1h = spec.pool1H(), p1w = spec.pool1W();
+        int plane2 = spec.conv2H() * spec.conv2W(), cols2 = n * plane2;
+        int imageSize = data.imageSize();
+        a.count = n;
+        for (int b = 0; b < n; b++) {
+            int image = order[first + b];
+            a.images[b] = image;
+            a.labels[b] = data.label(image);
+            prep.apply(data.pixels(), image * imageSize, a.input, b * hw);                         // (n, H, W)
+        }
+        conv1Forward(a.input, n, h, w, p, layout.conv1W.offset(), layout.conv1B.offset(), a.conv1); // (6, n, H, W)
+        int span = (spec.conv1H() - 1) * w + spec.conv1W();
+        for (int plane = 0; plane < C1 * n; plane++)
+            activationForward(act, a.conv1, a.act1, a.deriv1, plane * hw, span);
+        poolForward(pool, a.act1, C1, n, hw, w, p1h, p1w, a.pool1, a.argmax1);                     // (n, 6, P1h, P1w)
+        im2col(a.pool1, n, C1, p1h, p1w, col2);                                                     // (150, n*OH2*OW2)
+        conv2Forward(col2, C1, C2, cols2, p, layout.conv2W.offset(), layout.conv2B.offset(), a.conv2); // (16, n*OH2*OW2)
+        activationForward(act, a.conv2, a.act2, a.deriv2, 0, C2 * cols2);
+        poolForward(pool, a.act2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
+        denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1);       // (n, 120)
+        activationForward(act, a.fc1, a.act3, a.deriv3, 0, n * F1);
+        denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2);                     // (n, 84)
+        activationForward(act, a.fc2, a.act4, a.deriv4, 0, n * F2);
+        denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits);             // (n, 10)
+    }
+
+    /** From dLogits (set by the loss) back to the first convolution's weights; col2 still holds this chunk's im2col. */
+    private void backward(ChunkActivations a, int n) {
+        int h = spec.inputHeight(), w = spec.inputWidth(), hw = h * w;
+        int p1h = spec.pool1H(), p1w = spec.pool1W();
+        int plane2 = spec.conv2H() * spec.conv2W(), cols2 = n * plane2;
+        denseBackward(a.act4, n, F2, p, layout.fc3W.offset(), CLASSES, dLogits,
+                grad, layout.fc3W.offset(), layout.fc3B.offset(), dAct4);                          // (n, 84)
+        activationBackward(act, a.act4, a.deriv4, dAct4, 0, n * F2);
+        denseBackward(a.act3, n, F1, p, layout.fc2W.offset(), F2, dAct4,
+                grad, layout.fc2W.offset(), layout.fc2B.offset(), dAct3);                          // (n, 120)
+        activationBackward(act, a.act3, a.deriv3, dAct3, 0, n * F1);
+        denseBackward(a.pool2, n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3,
+                grad, layout.fc1W.offset(), layout.fc1B.offset(), dPool2);                         // (n, flat)
+        poolActivationBackward(pool, act, a.act2, a.deriv2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(),
+                spec.pool2H(), spec.pool2W(), dConv2);                                               // (16, n*OH2*OW2)
+        conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2,
+                grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, rowOffsets, lanes);     // (150, n*OH2*OW2)
+        col2im(dCol2, n, C1, p1h, p1w, dPool1);                                                     // (n, 6, P1h, P1w)
+        poolActivationBackward(pool, act, a.act1, a.deriv1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1); // (6, n, H, W)
+        conv1Backward(a.input, n, h, w, dConv1, grad, layout.conv1W.offset(), layout.conv1B.offset(), taps, lanes);
+    }
+}

@@ -1,0 +1,128 @@
+package org.lenet5.backend.cpu;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed team of threads that run one task at a time, each member with its own index; the calling thread is
+ * member 0, so a team of 1 runs everything inline. The workers live as long as the backend (no executor per
+ * step, nothing allocated per task): between tasks they spin for a few tens of microseconds, since the next
+ * task usually follows at once, then park.
+ *
+ * <p>Not thread-safe: one caller at a time, as a backend is used.
+ */
+final class WorkerPool implements AutoCloseable {
+
+    /** Work for every member; run(m) must touch only member m's share. */
+    interface Task {
+        void run(int member);
+    }
+
+    /** Spin-wait rounds (Thread.onSpinWait, tens of ns each) before a waiting thread parks. */
+    private static final int SPINS = 1 << 12;
+
+    private final int size;
+    private final Thread[] workers;            // members 1 .. size-1
+    private final Throwable[] failures;        // (size) what each member threw in the current task
+    private final AtomicInteger unfinished = new AtomicInteger();
+    private volatile Task task;
+    private volatile int generation;           // bumped once per task; workers wait for a change
+    private volatile boolean closed;
+    private volatile Thread caller;
+
+    WorkerPool(int size, String name) {
+        if (size < 1) throw new IllegalArgumentException("a worker pool needs at least 1 thread, got " + size);
+        this.size = size;
+        this.failures = new Throwable[size];
+        this.workers = new Thread[size - 1];
+        for (int m = 1; m < size; m++) {
+            int member = m;
+            Thread t = new Thread(() -> work(member), name + "-" + m);
+            t.setDaemon(true);
+            workers[m - 1] = t;
+            t.start();
+        }
+    }
+
+    int size() { return size; }
+
+    /** Runs task on every member (this thread as member 0) and returns when all are done; rethrows a failure. */
+    void run(Task t) {
+        if (closed) throw new IllegalStateException("worker pool is closed");
+        if (size == 1) {
+            t.run(0);
+            return;
+        }
+        caller = Thread.currentThread();
+        task = t;
+        unfinished.set(size - 1);
+        generation = generation + 1;    // volatile write: publishes task and everything the caller wrote before
+        for (Thread w : workers) LockSupport.unpark(w);
+        try {
+            t.run(0);
+        } catch (Throwable e) {
+            failures[0] = e;
+        }
+        for (int spins = 0; unfinished.get() != 0; ) {
+            if (spins < SPINS) {
+                spins++;
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        task = null;
+        rethrowFirstFailure();
+    }
+
+    private void rethrowFirstFailure() {
+        Throwable first = null;
+        for (int m = 0; m < size; m++) {
+            if (first == null) first = failures[m];
+            failures[m] = null;
+        }
+        if (first instanceof RuntimeException r) throw r;
+        if (first instanceof Error e) throw e;
+        if (first != null) throw new IllegalStateException(first);
+    }
+
+    private void work(int member) {
+        int seen = 0;
+        while (true) {
+            int g;
+            for (int spins = 0; (g = generation) == seen; ) {
+                if (closed) return;
+                if (spins < SPINS) {
+                    spins++;
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            seen = g;
+            if (closed) return;
+            try {
+                task.run(member);
+            } catch (Throwable e) {
+                failures[member] = e;
+            }
+            if (unfinished.decrementAndGet() == 0) LockSupport.unpark(caller);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Thread w : workers) LockSupport.unpark(w);
+        for (Thread w : workers) {
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
