@@ -36,7 +36,10 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  */
 public final class CpuBackend implements Backend {
 
-    /** Images per chunk: large enough for long vector loops, small enough for a chunk's buffers to stay cached. */
+    /**
+     * Images per chunk: large enough for long vector loops, small enough for a chunk's buffers to stay cached.
+     * Fixed, so where a slice is cut (and so the order gradients add up in) never depends on maxBatch.
+     */
     static final int CHUNK = 16;
 
     private final ModelSpec spec;
@@ -95,8 +98,7 @@ public final class CpuBackend implements Backend {
         int sliceCapacity = (maxBatch + team - 1) / team;
         this.workers = new SliceWorker[team];
         for (int t = 0; t < team; t++)
-            workers[t] = new SliceWorker(spec, prep, layout, sliceCapacity, Math.min(CHUNK, sliceCapacity),
-                    params, fc1T, fc2T, fc3T);
+            workers[t] = new SliceWorker(spec, prep, layout, sliceCapacity, CHUNK, params, fc1T, fc2T, fc3T);
         this.pool = new WorkerPool(team, "lenet5-cpu");
     }
 

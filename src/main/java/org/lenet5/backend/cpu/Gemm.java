@@ -17,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Bounds. Loads may run up to {@link #PAD} floats past the last element a kernel uses (tails are loaded
  * whole and masked only when stored or summed), so every buffer these kernels read is allocated PAD longer.
+ * A tail's store rewrites the lanes past the end with the values they hold (see storeFirstLanes).
  */
 final class Gemm {
 
@@ -149,7 +150,18 @@ final class Gemm {
             s2 = b0.fma(FloatVector.broadcast(F, a[a2 + ak]), s2);
             s3 = b0.fma(FloatVector.broadcast(F, a[a3 + ak]), s3);
         }
-        s0.intoArray(c, c0, m); s1.intoArray(c, c1, m); s2.intoArray(c, c2, m); s3.intoArray(c, c3, m);
+        storeFirstLanes(s0, c, c0, m); storeFirstLanes(s1, c, c1, m);
+        storeFirstLanes(s2, c, c2, m); storeFirstLanes(s3, c, c3, m);
+    }
+
+    /**
+     * Stores the lanes of v that m selects. Java 17 does not compile a masked store (intoArray with a mask) to
+     * one instruction but to a lane loop that allocates, so the other lanes are reloaded and written back
+     * unchanged instead: safe because every C this class writes belongs to one thread, and the stores of a
+     * block follow each other in row order.
+     */
+    private static void storeFirstLanes(FloatVector v, float[] c, int i, VectorMask<Float> m) {
+        FloatVector.fromArray(F, c, i).blend(v, m).intoArray(c, i);
     }
 
     // ---------------------------------------------------------------- C = init + A B^T (row dot products)
