@@ -4,6 +4,7 @@ import org.lenet5.backend.BackendKind;
 import org.lenet5.backend.BackendOptions;
 import org.lenet5.data.DataPaths;
 import org.lenet5.data.DatasetKind;
+import org.lenet5.data.HashCheck;
 import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.model.Architecture;
@@ -82,6 +83,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/<date>-<time>)")
     Path out;
 
+    @Option(names = "--no-verify",
+            description = "Skip the SHA-256 check of the dataset files (for your own data in IDX form under --data-dir)")
+    boolean noVerify;
+
     @Override
     public Integer call() {
         int t = threads == null ? BackendOptions.defaultThreads() : threads;
@@ -91,7 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
                 new BackendOptions(backend, t, deterministic));
         Path runDir = out != null ? out : defaultRunDir();
         RunDirectory dir = RunDirectory.createNew(runDir, dataset.id());
-        TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true, System.err);
+        TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
+                noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
         DataSplits splits = DataSplits.of(files.train(), files.test(), validation, limit);
         System.out.printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
                 arch.id(), dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
