@@ -6,7 +6,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.lenet5.train.EpochMetrics;
 import org.lenet5.train.TrainingListener;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -14,11 +14,11 @@ import java.util.Locale;
  */
 final class ConsoleTrainingListener implements TrainingListener {
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private ProgressBar bar;
 
-    ConsoleTrainingListener(PrintStream out) {
+    ConsoleTrainingListener(PrintWriter out) {
         this.out = out;
         this.interactive = System.console() != null;
     }

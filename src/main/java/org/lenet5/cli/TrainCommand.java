@@ -16,8 +16,12 @@ import org.lenet5.train.RunDirectory;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.train.TrainingRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +31,9 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train LeNet-5 and write a run directory (config.json, metrics.csv, summary.json, model.lenet5).")
 public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--backend", defaultValue = "auto", converter = Converters.Backend.class,
             description = "auto, cpu, reference or cuda (default: ${DEFAULT-VALUE}; auto = cuda if a GPU loads, else cpu)")
@@ -89,22 +96,27 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
         int t = threads == null ? BackendOptions.defaultThreads() : threads;
-        if (t < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--threads must be at least 1");
-        TrainConfig config = new TrainConfig(arch, dataset.id(), epochs, batchSize, lr,
-                OptimizerSettings.of(optimizer, l2), schedule, seed, limit, validation,
-                new BackendOptions(backend, t, deterministic));
+        if (t < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1 (got " + t + ")");
+        TrainConfig config;
+        try {
+            config = new TrainConfig(arch, dataset.id(), epochs, batchSize, lr, OptimizerSettings.of(optimizer, l2),
+                    schedule, seed, limit, validation, new BackendOptions(backend, t, deterministic));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path runDir = out != null ? out : defaultRunDir();
         RunDirectory dir = RunDirectory.createNew(runDir, dataset.id());
         TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
                 noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
         DataSplits splits = DataSplits.of(files.train(), files.test(), validation, limit);
-        System.out.printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
+        stdout.printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
                 arch.id(), dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
                 optimizer.id(), Float.toString(lr), schedule.id(), batchSize, epochs, seed);
-        TrainingRun.Outcome o = TrainingRun.run(config, splits, dir, new ConsoleTrainingListener(System.out), System.err);
+        TrainingRun.Outcome o = TrainingRun.run(config, splits, dir, new ConsoleTrainingListener(stdout), System.err);
         var last = o.last();
-        System.out.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epochs on %s in %.1f s%nrun directory: %s%n",
+        stdout.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epochs on %s in %.1f s%nrun directory: %s%n",
                 100 * last.testAccuracy(), last.testLoss(), last.epoch(), o.backend(), o.trainSeconds(), dir.path());
         return 0;
     }
