@@ -84,9 +84,9 @@ public final class CudaBackend implements Backend {
         try {
             ctx = resources.add(new CudaContext(status.gpu()));
             kernels = resources.add(KernelSet.load(status.kernelPlan(), status.gpu()));
-            gather = new BatchGatherKernel(kernels);
-            softmax = new SoftmaxLossKernel(kernels);
-            optimizer = new OptimizerKernel(kernels);
+            gather = new BatchGatherKernel(kernels.module(KernelSources.Unit.BATCH_GATHER));
+            softmax = new SoftmaxLossKernel(kernels.module(KernelSources.Unit.SOFTMAX_LOSS));
+            optimizer = new OptimizerKernel(kernels.module(KernelSources.Unit.OPTIMIZER));
             datasets = resources.add(new DeviceDatasets());
             workspace = resources.add(new Workspace());
 
@@ -184,8 +184,8 @@ public final class CudaBackend implements Backend {
         begin();
         DeviceDatasets.OnDevice d = gatherBatch(data, order, from, count);
         forward(count);
-        softmax.run(out.get(LOGITS), d.labels(), batchIndex, count, out.get(PROBABILITIES), grad.get(LOGITS),
-                rowLoss, rowCorrect, totals);
+        softmax.run(o(LOGITS), d.labels().pointer(), batchIndex.pointer(), count, o(PROBABILITIES), d(LOGITS),
+                rowLoss.pointer(), rowCorrect.pointer(), totals.pointer());
         backward(count);
         return readTotals(count);
     }
@@ -195,7 +195,8 @@ public final class CudaBackend implements Backend {
         begin();
         DeviceDatasets.OnDevice d = gatherBatch(data, order, from, count);
         forward(count);
-        softmax.run(out.get(LOGITS), d.labels(), batchIndex, count, out.get(PROBABILITIES), null, rowLoss, rowCorrect, totals);
+        softmax.run(o(LOGITS), d.labels().pointer(), batchIndex.pointer(), count, o(PROBABILITIES), null,
+                rowLoss.pointer(), rowCorrect.pointer(), totals.pointer());
         BatchResult r = readTotals(count);
         if (probabilities != null) out.get(PROBABILITIES).download(probabilities, count * CLASSES);
         return r;
@@ -215,7 +216,7 @@ public final class CudaBackend implements Backend {
                         + data.name() + " (" + data.count() + " images)");
         DeviceDatasets.OnDevice d = datasets.get(data);
         batchIndex.upload(order, from, count);
-        gather.run(d.pixels(), batchIndex, count, prep, out.get(INPUT));
+        gather.run(d.pixels().pointer(), batchIndex.pointer(), count, prep, o(INPUT));
         return d;
     }
 
@@ -291,7 +292,7 @@ public final class CudaBackend implements Backend {
         DeviceBuffer[] state = {state0, state1};
         for (int b = stateInUse; b < need; b++) state[b].clear();  // state starts at zero, as in OptimizerMath's callers
         stateInUse = Math.max(stateInUse, need);
-        optimizer.run(o, lr, step, params, grads, state0, state1);
+        optimizer.run(o, lr, step, layout.size(), params.pointer(), grads.pointer(), state0.pointer(), state1.pointer());
     }
 
     @Override

@@ -27,6 +27,14 @@ final class CudaContext implements AutoCloseable {
     private boolean retained, cudnnCreated, cublasCreated;
 
     CudaContext(GpuInfo gpu) {
+        this(gpu, true, true);
+    }
+
+    /**
+     * @param withCudnn  create the cuDNN handle (needs libcudnn.so.9)
+     * @param withCublas create the cuBLAS handle (needs libcublas.so.12); tests of our kernels alone need neither
+     */
+    CudaContext(GpuInfo gpu, boolean withCudnn, boolean withCublas) {
         this.gpu = gpu;
         try {
             int ordinal = gpu.ordinal();
@@ -38,12 +46,16 @@ final class CudaContext implements AutoCloseable {
             CudaErrors.driver(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain", what);
             retained = true;
             makeCurrent();
-            CudaErrors.cudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate", what);
-            cudnnCreated = true;
-            CudaErrors.cublas(JCublas2.cublasCreate(cublas), "cublasCreate", what);
-            cublasCreated = true;
-            // Default math: FP32 sgemm without TF32 tensor cores, so dense layers keep float32 accuracy.
-            CudaErrors.cublas(JCublas2.cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode", what);
+            if (withCudnn) {
+                CudaErrors.cudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate", what);
+                cudnnCreated = true;
+            }
+            if (withCublas) {
+                CudaErrors.cublas(JCublas2.cublasCreate(cublas), "cublasCreate", what);
+                cublasCreated = true;
+                // Default math: FP32 sgemm without TF32 tensor cores, so dense layers keep float32 accuracy.
+                CudaErrors.cublas(JCublas2.cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode", what);
+            }
         } catch (RuntimeException | Error e) {
             try {
                 close();

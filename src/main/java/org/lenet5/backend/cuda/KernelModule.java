@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One loaded .cu unit of native-kernels/ with its kernel functions, by either {@link KernelPath}. */
-final class KernelModule implements AutoCloseable {
+final class KernelModule implements KernelLauncher, AutoCloseable {
 
     final KernelSources.Unit unit;
     final KernelPath path;
@@ -117,13 +117,11 @@ final class KernelModule implements AutoCloseable {
         return f;
     }
 
-    /**
-     * Launches a kernel on the default stream. Each argument is a host value (int[]/float[] of one element
-     * wrapped by {@link #args}) or a device pointer, in the kernel's parameter order.
-     */
-    void launch(String kernel, LaunchConfig config, Object context, Pointer arguments) {
+    /** Launches a kernel on the default stream (no dynamic shared memory). */
+    @Override
+    public void launch(String kernel, LaunchConfig config, Object context, Object... arguments) {
         CudaErrors.driver(JCudaDriver.cuLaunchKernel(function(kernel), config.grid(), 1, 1, config.block(), 1, 1,
-                0, null, arguments, null), "cuLaunchKernel " + kernel, context);
+                0, null, args(arguments), null), "cuLaunchKernel " + kernel, context);
     }
 
     /** The kernel-parameter array: a pointer to one pointer per argument. */

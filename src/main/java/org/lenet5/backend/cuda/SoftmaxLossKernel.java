@@ -6,30 +6,29 @@ import org.lenet5.model.ModelSpec;
 /** Launcher for native-kernels/softmax_loss.cu: probabilities, loss gradient, and the batch's loss sum and correct count. */
 final class SoftmaxLossKernel {
 
-    private final KernelModule module;
+    private final KernelLauncher launcher;
 
-    SoftmaxLossKernel(KernelSet kernels) {
-        this.module = kernels.module(KernelSources.Unit.SOFTMAX_LOSS);
+    SoftmaxLossKernel(KernelLauncher launcher) {
+        this.launcher = launcher;
     }
 
     /**
-     * @param logits     (n, 10)
+     * @param logits     (n, 10) float
      * @param labels     (count) the dataset's labels as bytes
-     * @param index      (n) dataset rows of this batch
-     * @param probs      (n, 10) written
-     * @param dlogits    (n, 10) written with (p - onehot) / n when not null
-     * @param rowLoss    (n) scratch
-     * @param rowCorrect (n) scratch
-     * @param totals     (2) doubles: loss sum, correct count
+     * @param index      (n) int, dataset rows of this batch
+     * @param probs      (n, 10) float, written
+     * @param dlogits    (n, 10) float, written with (p - onehot) / n; null for evaluation (no gradient)
+     * @param rowLoss    (n) float scratch
+     * @param rowCorrect (n) int scratch
+     * @param totals     (2) double: loss sum, correct count
      */
-    void run(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer index, int n, DeviceBuffer probs, DeviceBuffer dlogits,
-             DeviceBuffer rowLoss, DeviceBuffer rowCorrect, DeviceBuffer totals) {
-        String what = "batch of " + n + ", logits " + logits;
-        module.launch("softmax_cross_entropy", LaunchConfig.forElements(n), what,
-                KernelModule.args(logits.pointer(), labels.pointer(), index.pointer(), n, ModelSpec.CLASSES,
-                        dlogits == null ? 0 : 1, probs.pointer(), dlogits == null ? new Pointer() /* NULL, never written */ : dlogits.pointer(),
-                        rowLoss.pointer(), rowCorrect.pointer()));
-        module.launch("batch_totals", LaunchConfig.totals(), what,
-                KernelModule.args(rowLoss.pointer(), rowCorrect.pointer(), n, totals.pointer()));
+    void run(Pointer logits, Pointer labels, Pointer index, int n, Pointer probs, Pointer dlogits,
+             Pointer rowLoss, Pointer rowCorrect, Pointer totals) {
+        String what = "batch of " + n + ", logits (" + n + ", " + ModelSpec.CLASSES + ")";
+        launcher.launch("softmax_cross_entropy", LaunchConfig.forElements(n), what,
+                logits, labels, index, n, ModelSpec.CLASSES, dlogits == null ? 0 : 1, probs,
+                dlogits == null ? new Pointer() /* NULL: not written when write_grad is 0 */ : dlogits,
+                rowLoss, rowCorrect);
+        launcher.launch("batch_totals", LaunchConfig.totals(), what, rowLoss, rowCorrect, n, totals);
     }
 }
