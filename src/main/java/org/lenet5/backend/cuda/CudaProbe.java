@@ -31,7 +31,7 @@ public final class CudaProbe {
     /** The cuDNN major version the JCudnn 12.6.0 natives link (libcudnn.so.9). */
     public static final int CUDNN_MAJOR = 9;
 
-    private static final Pattern DRIVER_RELEASE = Pattern.compile("Kernel Module\\s+(\\d+(?:\\.\\d+)+)");
+    private static final Pattern DRIVER_RELEASE = Pattern.compile("Kernel Module(?:\\s+for\\s+\\S+)?\\s+(\\d+(?:\\.\\d+)+)");
 
     private CudaProbe() {}
 
