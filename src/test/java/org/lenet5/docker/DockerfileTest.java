@@ -66,7 +66,18 @@ class DockerfileTest {
         String jar = "target/" + fn.group(1) + ".jar";
         assertTrue(docker.contains("COPY --from=build /build/" + jar + " "), "the runtime stage copies " + jar);
         assertTrue(docker.contains("RUN mvn -B -q -DskipTests package"), "the build stage builds it");
-        assertTrue(docker.contains("COPY native-kernels ./native-kernels"), "pom.xml packs native-kernels/*.cu into the jar");
+        // Every resource directory pom.xml packs must be in the build stage.
+        Matcher dirs = Pattern.compile("<resource>\\s*<directory>([^<]+)</directory>(.*?)</resource>", Pattern.DOTALL).matcher(pom);
+        int resources = 0;
+        while (dirs.find()) {
+            resources++;
+            String dir = dirs.group(1).trim();
+            Matcher include = Pattern.compile("<include>([^<*]+)</include>").matcher(dirs.group(2));
+            boolean copied = docker.contains("COPY " + dir + " ./" + dir) || docker.contains("COPY src ./src") && dir.startsWith("src/");
+            if (!copied && include.find()) copied = docker.contains("COPY " + dir + "/" + include.group(1) + " ./" + dir + "/" + include.group(1));
+            assertTrue(copied, "the build stage copies the resource directory " + dir);
+        }
+        assertTrue(resources >= 3, "src/main/resources, data (SHA256SUMS), native-kernels");
     }
 
     @Test

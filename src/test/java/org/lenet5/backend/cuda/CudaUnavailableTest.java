@@ -8,9 +8,6 @@ import org.lenet5.model.Preprocessing;
 import org.lenet5.util.UserException;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -61,20 +58,5 @@ class CudaUnavailableTest {
         assertFalse(e.getMessage().contains("\n"));
         if (s.deviceProblem() != null && s.deviceProblem().contains("libcuda.so.1"))
             assertTrue(e.getMessage().contains("libcuda.so.1"), e.getMessage());
-    }
-
-    @Test
-    void autoPrintsOneNoticeSayingWhyItUsesTheCpu() {
-        CudaStatus s = CudaProbe.probe();
-        assumeFalse(s.usable(), "this machine has a usable GPU stack (" + s.gpu() + "); auto picks cuda there");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream notices = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ModelSpec spec = ModelSpec.flux();
-        Preprocessing prep = Preprocessing.forArchitecture(spec.arch(), 28, 28);
-        try (var backend = Backends.create(new BackendOptions(BackendKind.AUTO, 1, false), spec, prep, 8, notices)) {
-            assertEquals("cpu", backend.name());
-        }
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(Backends.autoFallbackNotice(s.reason()) + System.lineSeparator(), text, "exactly one line");
     }
 }
