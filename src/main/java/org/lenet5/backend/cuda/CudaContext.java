@@ -42,6 +42,7 @@ final class CudaContext implements AutoCloseable {
             // The runtime creates (or reuses) the device's primary context; the driver API then retains the same one.
             CudaErrors.runtime(JCuda.cudaSetDevice(ordinal), "cudaSetDevice", what);
             CudaErrors.runtime(JCuda.cudaFree(new Pointer()), "cudaFree(NULL) to initialise the runtime", what);
+            CudaErrors.driver(JCudaDriver.cuInit(0), "cuInit", what);
             CudaErrors.driver(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet", what);
             CudaErrors.driver(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain", what);
             retained = true;

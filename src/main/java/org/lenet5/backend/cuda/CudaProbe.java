@@ -83,12 +83,9 @@ public final class CudaProbe {
 
         String cudnnProblem = null, cudnnVersion = null;
         try {
-            int[] major = new int[1], minor = new int[1], patch = new int[1];
-            JCudnn.cudnnGetProperty(0, major);
-            JCudnn.cudnnGetProperty(1, minor);
-            JCudnn.cudnnGetProperty(2, patch);
-            cudnnVersion = major[0] + "." + minor[0] + "." + patch[0];
-            if (major[0] != CUDNN_MAJOR)
+            int[] v = cudnnVersion(JCudnn.cudnnGetVersion());
+            cudnnVersion = v[0] + "." + v[1] + "." + v[2];
+            if (v[0] != CUDNN_MAJOR)
                 cudnnProblem = "cuDNN " + cudnnVersion + " found but cuDNN " + CUDNN_MAJOR + " (libcudnn.so.9) is needed";
         } catch (LinkageError e) {
             cudnnProblem = LinkFailure.describe(e, "libcudnn.so.9", "cuDNN 9");
@@ -126,6 +123,15 @@ public final class CudaProbe {
         int len = 0;
         while (len < name.length && name[len] != 0) len++;
         return new GpuInfo(ordinal, new String(name, 0, len, StandardCharsets.UTF_8), major[0] * 10 + minor[0], mem[0], sms[0]);
+    }
+
+    /**
+     * cudnnGetVersion's number as {major, minor, patch}: cuDNN 9 encodes major*10000 + minor*100 + patch (90501),
+     * cuDNN 8 and older major*1000 + minor*100 + patch (8902). The 11.7 jar's CUDNN_VERSION constant is not used.
+     */
+    static int[] cudnnVersion(long v) {
+        if (v >= 90000) return new int[]{(int) (v / 10000), (int) (v / 100 % 100), (int) (v % 100)};
+        return new int[]{(int) (v / 1000), (int) (v / 100 % 10), (int) (v % 100)};
     }
 
     private static String cublasVersion() {

@@ -16,6 +16,13 @@ class CudaProbeTest {
     }
 
     @Test
+    void cudnnVersionNumbersOfBothEncodingsAreDecoded() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{9, 5, 1}, CudaProbe.cudnnVersion(90501));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{9, 10, 2}, CudaProbe.cudnnVersion(91002));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{8, 9, 2}, CudaProbe.cudnnVersion(8902));
+    }
+
+    @Test
     void probingNeverThrowsAndAlwaysExplainsAMissingPiece() {
         CudaStatus s = CudaProbe.probe();
         assertEquals(s.problems().isEmpty(), s.usable());
