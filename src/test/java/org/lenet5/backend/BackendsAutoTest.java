@@ -53,6 +53,17 @@ class BackendsAutoTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("gpu")
+    void withTheWholeGpuStackAutoPicksCudaSilently() {
+        CudaStatus s = CudaProbe.probe();
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.usable(), () -> "the CUDA backend cannot run here: " + s.reason());
+        try (Backend b = Backends.create(BackendOptions.of(BackendKind.AUTO), SPEC, PREP, 4, notices)) {
+            assertEquals("cuda", b.name());
+        }
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theProbeOnThisMachineDecidesAuto() {
         CudaStatus s = CudaProbe.probe();
         assumeFalse(s.usable(), "this machine has a usable GPU stack; the GPU tests cover auto choosing cuda");

@@ -49,8 +49,10 @@ public final class CudaProbe {
                 int[] v = new int[1];
                 if (JCudaDriver.cuDriverGetVersion(v) == 0) driverVersion = v[0];
                 int[] count = new int[1];
-                JCudaDriver.cuDeviceGetCount(count);
-                if (count[0] < 1) deviceProblem = "no CUDA GPU is visible" + visibleDevicesNote();
+                int c = JCudaDriver.cuDeviceGetCount(count);
+                if (c != 0) deviceProblem = "the NVIDIA driver cannot count GPUs (cuDeviceGetCount: "
+                        + CudaErrors.statusName(CudaErrors.Library.DRIVER, c) + ")";
+                else if (count[0] < 1) deviceProblem = "no CUDA GPU is visible" + visibleDevicesNote();
                 else gpu = describeDevice(0);
             }
         } catch (LinkageError e) {
