@@ -64,6 +64,16 @@ class BackendsAutoTest {
     }
 
     @Test
+    void withoutAGpuAutoBuildsTheRealCpuBackendAfterOneNotice() {
+        CudaStatus s = CudaProbe.probe();
+        assumeFalse(s.usable(), "this machine has a usable GPU stack; auto picks cuda there");
+        try (Backend b = Backends.create(new BackendOptions(BackendKind.AUTO, 1, false), SPEC, PREP, 4, notices)) {
+            assertEquals("cpu", b.name());
+        }
+        assertEquals(Backends.autoFallbackNotice(s.reason()) + System.lineSeparator(), bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theProbeOnThisMachineDecidesAuto() {
         CudaStatus s = CudaProbe.probe();
         assumeFalse(s.usable(), "this machine has a usable GPU stack; the GPU tests cover auto choosing cuda");
