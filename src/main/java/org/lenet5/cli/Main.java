@@ -19,6 +19,7 @@ import java.io.PrintWriter;
                 EvaluateCommand.class,
                 PredictCommand.class,
                 DataCommand.class,
+                InfoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
