@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -42,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class RunDirectoryFuzzTest {
 
     static final long SEED = 0x2E5_0AE_F022L;
-    static final int CASES_PER_FILE = 500;
+    static final int CASES_PER_FILE = 300;
 
     enum Target { CONFIG, METRICS, CHECKPOINT_METADATA }
 
@@ -78,8 +79,8 @@ class RunDirectoryFuzzTest {
                 Files.createDirectories(dir);
                 Files.write(dir.resolve(RunDirectory.CONFIG), t == Target.CONFIG ? mutateJson(config, rng) : config);
                 Files.write(dir.resolve(RunDirectory.METRICS), t == Target.METRICS ? mutateCsv(metrics, rng) : metrics);
-                if (t == Target.CHECKPOINT_METADATA) CheckpointFile.write(dir.resolve(RunDirectory.MODEL), mutateMetadata(checkpoint, rng));
-                else Files.write(dir.resolve(RunDirectory.MODEL), model);
+                Files.write(dir.resolve(RunDirectory.MODEL),
+                        t == Target.CHECKPOINT_METADATA ? CheckpointFile.encode(mutateMetadata(checkpoint, rng)) : model);
                 String where = "case " + cases + " (" + t + ", seed " + SEED + ")";
                 try (RunDirectory rd = RunDirectory.openForResume(dir)) {
                     RunDirectory.Stored s = rd.readStored();
@@ -93,6 +94,10 @@ class RunDirectoryFuzzTest {
                     refused++;
                 } catch (Throwable e) {
                     fail(where + " threw " + e, e);
+                }
+                // Fresh files for every case: overwriting one truncates it, which ext4 follows with a slow flush.
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
                 }
             }
         }
