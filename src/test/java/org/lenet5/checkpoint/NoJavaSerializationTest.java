@@ -20,19 +20,21 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Checkpoints (and every other file lenet5 reads) are data, never code: no Java deserialization anywhere in the
- * product. Scans every compiled main class for references to the serialization API (in the constant pool, where
- * every class a class uses is named) and every main source file for its names.
+ * product. Scans every compiled main class for references to the serialization streams (in the constant pool, where
+ * every class a class uses is named) and for a declared Serializable or Externalizable, and every main source file
+ * for their names. (Serializable itself may appear in a constant pool without any serialization: javac names it
+ * in stack-map frames as the common type of a String and a Class, so for it the declared interfaces are checked.)
  */
 class NoJavaSerializationTest {
 
     /** Classes through which bytes become objects or objects become bytes (java.beans.XMLDecoder runs code too). */
     static final List<String> FORBIDDEN_CLASSES = List.of("java/io/ObjectInputStream", "java/io/ObjectOutputStream",
-            "java/io/Serializable", "java/io/Externalizable", "java/lang/invoke/SerializedLambda", "java/beans/XMLDecoder");
+            "java/lang/invoke/SerializedLambda", "java/beans/XMLDecoder");
     static final Pattern FORBIDDEN_NAMES = Pattern.compile(
             "\\b(ObjectInputStream|ObjectOutputStream|Serializable|Externalizable|SerializedLambda|XMLDecoder|readObject|writeObject)\\b");
 
     @Test
-    void noMainClassOrSourceUsesJavaSerialization() throws IOException, URISyntaxException {
+    void noMainClassOrSourceUsesJavaSerialization() throws IOException, URISyntaxException, ClassNotFoundException {
         Path classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> found = new ArrayList<>();
         int classFiles = 0;
@@ -40,6 +42,9 @@ class NoJavaSerializationTest {
             for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
                 classFiles++;
                 for (String name : forbiddenReferences(Files.readAllBytes(f))) found.add(classes.relativize(f) + " uses " + name);
+                String className = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(className, false, getClass().getClassLoader());
+                for (Class<?> i : declaredSerialization(c)) found.add(className + " implements " + i.getName());
             }
         }
         Path sources = Path.of("src/main/java");
@@ -68,10 +73,20 @@ class NoJavaSerializationTest {
         try (InputStream in = HashMap.class.getResourceAsStream("HashMap.class")) {
             hashMap = in.readAllBytes();
         }
-        assertEquals(List.of("java/io/ObjectInputStream", "java/io/ObjectOutputStream", "java/io/Serializable"),
-                forbiddenReferences(hashMap));
+        assertEquals(List.of("java/io/ObjectInputStream", "java/io/ObjectOutputStream"), forbiddenReferences(hashMap));
+        assertEquals(List.of(java.io.Serializable.class), declaredSerialization(HashMap.class));
+        assertEquals(List.of(), declaredSerialization(org.lenet5.util.UserException.class),
+                "inherited from Throwable, not declared: exceptions are never serialized here");
         assertTrue(FORBIDDEN_NAMES.matcher("class Model implements java.io.Serializable {").find());
         assertFalse(FORBIDDEN_NAMES.matcher("// never Java serialization: a checkpoint is data").find());
+    }
+
+    /** Serializable or Externalizable among the interfaces the class itself declares. */
+    static List<Class<?>> declaredSerialization(Class<?> c) {
+        List<Class<?>> hits = new ArrayList<>();
+        for (Class<?> i : c.getInterfaces())
+            if (i == java.io.Serializable.class || i == java.io.Externalizable.class) hits.add(i);
+        return hits;
     }
 
     /** The forbidden classes named in a class file's constant pool (class names are stored there as plain ASCII). */
