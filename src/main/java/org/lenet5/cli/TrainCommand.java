@@ -9,14 +9,14 @@ import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.model.Architecture;
 import org.lenet5.train.DataSplits;
+import org.lenet5.train.DivergedException;
 import org.lenet5.train.LrSchedule;
 import org.lenet5.train.OptimizerKind;
 import org.lenet5.train.OptimizerSettings;
 import org.lenet5.train.RunDirectory;
+import org.lenet5.train.StopRequest;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.train.TrainingRun;
-import org.lenet5.train.DivergedException;
-import org.lenet5.train.StopRequest;
 import org.lenet5.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -188,8 +188,8 @@ public final class TrainCommand implements Callable<Integer> {
             boolean same = Objects.equals(a, b) || (key.equals("backend") && String.valueOf(a).equals(stored.backendUsed()));
             if (!same)
                 throw new ParameterException(spec.commandLine(), name + " " + a + " differs from the run's " + key + " " + b
-                        + " (" + configFile + "); --resume continues a run with its own settings (only --data-dir and"
-                        + " --checkpoint-every may change); to train differently, start a new run");
+                        + " (" + configFile + "); --resume continues a run with its own settings (only --data-dir,"
+                        + " --no-verify and --checkpoint-every may change); to train differently, start a new run");
         }
     }
 

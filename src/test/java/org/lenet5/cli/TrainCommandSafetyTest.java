@@ -73,8 +73,8 @@ class TrainCommandSafetyTest {
     void resumeRefusesASettingThatWouldChangeTheRun() {
         Path dir = storedRun(tmp.resolve("run"), CONFIG, 1);
         String config = dir.resolve(RunDirectory.CONFIG).toString();
-        String rest = "; --resume continues a run with its own settings (only --data-dir and --checkpoint-every may change);"
-                + " to train differently, start a new run";
+        String rest = "; --resume continues a run with its own settings (only --data-dir, --no-verify and --checkpoint-every"
+                + " may change); to train differently, start a new run";
         CliRun lr = CliRun.of(train("--resume", dir.toString(), "--lr", "0.01"));
         assertEquals(2, lr.exitCode(), "a usage error");
         assertEquals("error: --lr 0.01 differs from the run's lr 0.001 (" + config + ")" + rest, firstLine(lr.err()));
