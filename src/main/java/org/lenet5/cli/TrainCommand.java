@@ -9,16 +9,21 @@ import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.model.Architecture;
 import org.lenet5.train.DataSplits;
+import org.lenet5.train.DivergedException;
 import org.lenet5.train.LrSchedule;
 import org.lenet5.train.OptimizerKind;
 import org.lenet5.train.OptimizerSettings;
 import org.lenet5.train.RunDirectory;
+import org.lenet5.train.StopRequest;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.train.TrainingRun;
+import org.lenet5.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -26,10 +31,15 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train LeNet-5 and write a run directory (config.json, metrics.csv, summary.json, model.lenet5).")
+        description = {"Train LeNet-5 and write a run directory (config.json, metrics.csv, summary.json, model.lenet5).",
+                "Ctrl-C finishes the current step, writes a checkpoint and says how to continue (--resume)."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -94,9 +104,29 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Skip the SHA-256 check of the dataset files (for your own data in IDX form under --data-dir)")
     boolean noVerify;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Also write the checkpoint every N steps, not only at the end of each epoch (default: epoch ends only)")
+    long checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the interrupted run in RUN_DIR from its checkpoint, with the settings in its config.json"
+                    + " (other options are refused if they differ; --data-dir, --no-verify and --checkpoint-every may be given)")
+    Path resume;
+
+    /** Options that may differ on --resume: where the data are and whether to hash them, how often to save. */
+    private static final Set<String> FREE_ON_RESUME = Set.of("--resume", "--data-dir", "--no-verify", "--checkpoint-every", "--debug");
+
+    /** Each result-changing option and its config.json key. */
+    private static final Map<String, String> CONFIG_KEYS = Map.ofEntries(
+            Map.entry("--arch", "arch"), Map.entry("--dataset", "dataset"), Map.entry("--epochs", "epochs"),
+            Map.entry("--batch-size", "batch_size"), Map.entry("--lr", "lr"), Map.entry("--optimizer", "optimizer"),
+            Map.entry("--l2", "l2"), Map.entry("--lr-schedule", "lr_schedule"), Map.entry("--seed", "seed"),
+            Map.entry("--limit", "limit"), Map.entry("--validation", "validation"), Map.entry("--threads", "threads"),
+            Map.entry("--deterministic", "deterministic"), Map.entry("--backend", "backend"));
+
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
+        if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be zero or positive");
         int t = threads == null ? BackendOptions.defaultThreads() : threads;
         if (t < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1 (got " + t + ")");
         TrainConfig config;
@@ -106,20 +136,89 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (resume != null) return resume(config);
         Path runDir = out != null ? out : defaultRunDir();
         RunDirectory dir = RunDirectory.createNew(runDir, dataset.id());
-        TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
-                noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
-        DataSplits splits = DataSplits.of(files.train(), files.test(), validation, limit);
-        stdout.printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
-                arch.id(), dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
-                optimizer.id(), Float.toString(lr), schedule.id(), batchSize, epochs, seed);
-        TrainingRun.Outcome o = TrainingRun.run(config, splits, dir, new ConsoleTrainingListener(stdout), System.err);
+        try (dir) {
+            TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
+                    noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
+            DataSplits splits = DataSplits.of(files.train(), files.test(), validation, limit);
+            stdout().printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
+                    arch.id(), dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
+                    optimizer.id(), Float.toString(lr), schedule.id(), batchSize, epochs, seed);
+            return train(dir, stop -> TrainingRun.run(config, splits, dir, new ConsoleTrainingListener(stdout()),
+                    System.err, stop, checkpointEvery));
+        }
+    }
+
+    private int resume(TrainConfig given) {
+        if (out != null)
+            throw new ParameterException(spec.commandLine(), "--out and --resume cannot be combined: a resumed run stays in its directory");
+        RunDirectory dir = RunDirectory.openForResume(resume);
+        try (dir) {
+            RunDirectory.Stored stored = dir.readStored();
+            refuseChangedSettings(given, stored);
+            TrainConfig c = stored.config();
+            long every = spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-every")
+                    ? checkpointEvery : stored.checkpointEvery();
+            DatasetKind kind = DatasetKind.parse(c.dataset());
+            TrainTestData files = MnistLoader.load(kind, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
+                    noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
+            DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation(), c.limit());
+            stdout().printf(Locale.ROOT, "lenet5 train: resuming %s at %s: %s on %s (%,d train images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
+                    dir.path(), stored.checkpoint() == null ? "the start (no checkpoint was written)" : RunDirectory.describe(stored.state()),
+                    c.arch().id(), c.dataset(), splits.train().count(), c.optimizer().kind().id(), Float.toString(c.lr()),
+                    c.schedule().id(), c.batchSize(), c.epochs(), c.seed());
+            return train(dir, stop -> TrainingRun.resume(dir, stored, splits, new ConsoleTrainingListener(stdout()),
+                    System.err, stop, every));
+        }
+    }
+
+    /** A resumed run keeps its settings: a result-changing option that differs from config.json is a usage error. */
+    private void refuseChangedSettings(TrainConfig given, RunDirectory.Stored stored) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        Map<String, Object> mine = given.toMap(), theirs = stored.config().toMap();
+        Path configFile = resume.resolve(RunDirectory.CONFIG);
+        for (OptionSpec o : parsed.matchedOptions()) {
+            String name = o.longestName();
+            if (FREE_ON_RESUME.contains(name) || o.usageHelp() || o.versionHelp()) continue;
+            String key = CONFIG_KEYS.get(name);
+            if (key == null) throw new IllegalStateException(name + " has no rule for --resume");
+            Object a = mine.get(key), b = theirs.get(key);
+            boolean same = Objects.equals(a, b) || (key.equals("backend") && String.valueOf(a).equals(stored.backendUsed()));
+            if (!same)
+                throw new ParameterException(spec.commandLine(), name + " " + a + " differs from the run's " + key + " " + b
+                        + " (" + configFile + "); --resume continues a run with its own settings (only --data-dir,"
+                        + " --no-verify and --checkpoint-every may change); to train differently, start a new run");
+        }
+    }
+
+    /** Runs the training with Ctrl-C handling; the exit code and the last lines for each way it can end. */
+    private int train(RunDirectory dir, Function<StopRequest, TrainingRun.Outcome> body) {
+        StopRequest stop = new StopRequest();
+        TrainingRun.Outcome o;
+        try (InterruptHandler ignored = InterruptHandler.install(stop, stderr())) {
+            o = body.apply(stop);
+        } catch (DivergedException e) {
+            throw new UserException(e.getMessage() + "; " + dir.savedCheckpointNote(), e);
+        }
+        if (o.stopped()) {
+            stdout().flush();
+            stderr().printf(Locale.ROOT, "lenet5 train: stopped (%s) after %s; checkpoint %s%ncontinue with: lenet5 train --resume %s%n",
+                    stop.reason(), RunDirectory.describe(o.state()), dir.model(), dir.path());
+            stderr().flush();
+            return InterruptHandler.exitCode(stop.reason());
+        }
         var last = o.last();
-        stdout.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epochs on %s in %.1f s%nrun directory: %s%n",
+        stdout().printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epochs on %s in %.1f s%nrun directory: %s%n",
                 100 * last.testAccuracy(), last.testLoss(), last.epoch(), o.backend(), o.trainSeconds(), dir.path());
         return 0;
     }
+
+    /** Results go through picocli's writers (tests capture them), diagnostics to stderr. */
+    private PrintWriter stdout() { return spec.commandLine().getOut(); }
+
+    private PrintWriter stderr() { return spec.commandLine().getErr(); }
 
     static Path defaultRunDir() {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"));

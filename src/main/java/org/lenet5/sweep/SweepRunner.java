@@ -126,8 +126,8 @@ public final class SweepRunner {
             return TrialResult.finished(t, o.epochs(), data.train().count(), seconds(start), threads, o.backend());
         } catch (DivergedException e) {
             dir.removeCheckpoint(t);
-            // The run directory's message says the last good checkpoint was kept; a sweep keeps none (see above).
-            String why = e.getMessage().replace("; the last good checkpoint was kept", "");
+            // The trainer's message says where and why; a sweep keeps no checkpoint of it (see above).
+            String why = e.getMessage();
             return TrialResult.stopped(t, TrialStatus.DIVERGED, rd.metrics(), data.train().count(), seconds(start),
                     threads, plan.fixed().backend().id(), e.epoch(), e.step(), why);
         } catch (RuntimeException | OutOfMemoryError e) {

@@ -23,6 +23,25 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
                 + String.format(java.util.Locale.ROOT, "%.1f", imagesPerSecond);
     }
 
+    /**
+     * A row of metrics.csv read back (the inverse of {@link #csvRow()}, to its printed precision).
+     *
+     * @param where the file and line, for the error message
+     */
+    public static EpochMetrics parseCsvRow(String row, String where) {
+        String[] f = row.split(",", -1);
+        if (f.length != 8)
+            throw new org.lenet5.util.UserException(where + ": " + f.length + " fields where metrics.csv has 8 ("
+                    + CSV_HEADER + ")");
+        try {
+            return new EpochMetrics(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                    f[3].isEmpty() ? Double.NaN : Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+        } catch (NumberFormatException e) {
+            throw new org.lenet5.util.UserException(where + ": not a metrics row (" + e.getMessage() + ")");
+        }
+    }
+
     private static String fmt(double v) {
         return String.format(java.util.Locale.ROOT, "%.6f", v);
     }

@@ -1,7 +1,18 @@
 package org.lenet5.train;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import org.lenet5.backend.BackendKind;
 import org.lenet5.backend.BackendOptions;
+import org.lenet5.data.DatasetKind;
 import org.lenet5.model.Architecture;
+import org.lenet5.util.UserException;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Everything that decides a training run's result. Stored as config.json in the run directory.
@@ -45,8 +56,8 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
     }
 
     /** The fields of config.json, in a fixed order. */
-    public java.util.Map<String, Object> toMap() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("arch", arch.id());
         m.put("dataset", dataset);
         m.put("epochs", epochs);
@@ -66,6 +77,92 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
         m.put("threads", backend.threads());
         m.put("deterministic", backend.deterministic());
         return m;
+    }
+
+    /**
+     * The configuration stored in a run directory's config.json (the inverse of {@link #toMap()}); every problem is
+     * one UserException line naming the file and the field.
+     */
+    public static TrainConfig fromJson(JsonObject json, Path file) {
+        StoredFields f = new StoredFields(json, file);
+        try {
+            OptimizerSettings opt = new OptimizerSettings(f.parse("optimizer", OptimizerKind::parse), f.f32("l2"),
+                    f.f32("momentum"), f.f32("beta1"), f.f32("beta2"), f.f32("epsilon"));
+            return new TrainConfig(f.parse("arch", Architecture::parse), f.parse("dataset", d -> DatasetKind.parse(d).id()), f.i32("epochs"),
+                    f.i32("batch_size"), f.f32("lr"), opt, f.parse("lr_schedule", LrSchedule::parse), f.i64("seed"),
+                    f.i32("limit"), f.i32("validation"),
+                    new BackendOptions(f.parse("backend", BackendKind::parse), f.i32("threads"),
+                            f.bool("deterministic")));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Typed access to config.json's fields, each failure naming the file and the key. */
+    static final class StoredFields {
+        private final JsonObject json;
+        private final Path file;
+
+        StoredFields(JsonObject json, Path file) {
+            this.json = json;
+            this.file = file;
+        }
+
+        private JsonPrimitive primitive(String key) {
+            JsonElement e = json.get(key);
+            if (e == null || !e.isJsonPrimitive()) throw bad(key, e == null ? "is missing" : "is not a single value");
+            return e.getAsJsonPrimitive();
+        }
+
+        private UserException bad(String key, String problem) {
+            return new UserException(file + ": \"" + key + "\" " + problem);
+        }
+
+        String text(String key) {
+            JsonPrimitive p = primitive(key);
+            if (!p.isString()) throw bad(key, "is not a string");
+            return p.getAsString();
+        }
+
+        <T> T parse(String key, Function<String, T> parser) {
+            String s = text(key);
+            try {
+                return parser.apply(s);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, "is '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "': " + e.getMessage());
+            }
+        }
+
+        /** The number as written, parsed as a float (so 0.001 gives back exactly the float 1e-3f that was stored). */
+        float f32(String key) {
+            JsonPrimitive p = primitive(key);
+            if (!p.isNumber()) throw bad(key, "is not a number");
+            float v = Float.parseFloat(p.getAsString());
+            if (!Float.isFinite(v)) throw bad(key, "is " + p.getAsString() + ", not a finite number");
+            return v;
+        }
+
+        long i64(String key) {
+            JsonPrimitive p = primitive(key);
+            if (!p.isNumber()) throw bad(key, "is not a number");
+            try {
+                return Long.parseLong(p.getAsString());
+            } catch (NumberFormatException e) {
+                throw bad(key, "is " + p.getAsString() + ", not a whole number");
+            }
+        }
+
+        int i32(String key) {
+            long v = i64(key);
+            if (v != (int) v) throw bad(key, "is " + v + ", out of range");
+            return (int) v;
+        }
+
+        boolean bool(String key) {
+            JsonPrimitive p = primitive(key);
+            if (!p.isBoolean()) throw bad(key, "is not true or false");
+            return p.getAsBoolean();
+        }
     }
 
     /** A float as the decimal a person typed (1e-3, not 0.0010000000474974513). */

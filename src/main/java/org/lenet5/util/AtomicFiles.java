@@ -70,6 +70,7 @@ public final class AtomicFiles {
 
     /** An I/O failure in a few words: the OS's reason ("No space left on device") rather than Java's class name. */
     public static String describe(Exception e) {
+        if (e instanceof java.nio.charset.CharacterCodingException) return "not UTF-8 text";
         if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied (" + a.getFile() + ")";
         if (e instanceof java.nio.file.NoSuchFileException n) return "no such file or directory (" + n.getFile() + ")";
         if (e instanceof java.nio.file.FileAlreadyExistsException f)

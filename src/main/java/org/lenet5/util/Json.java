@@ -28,7 +28,15 @@ public final class Json {
         try {
             return JsonParser.parseString(Files.readString(file));
         } catch (com.google.gson.JsonParseException e) {
-            throw new UserException(file + ": not valid JSON (" + e.getMessage() + ")");
+            throw new UserException(file + ": not valid JSON (" + parseProblem(e) + ")");
         }
+    }
+
+    /** Gson's reason in one line: without the wrapped exception's class name and the troubleshooting link after it. */
+    static String parseProblem(com.google.gson.JsonParseException e) {
+        Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).trim();
     }
 }

@@ -2,9 +2,11 @@ package org.lenet5.checkpoint;
 
 import org.lenet5.model.Architecture;
 import org.lenet5.model.ParameterLayout;
+import org.lenet5.testing.FuzzVolumeSummary;
 import org.lenet5.util.SeededRandom;
 import org.lenet5.util.UserException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +50,7 @@ class CheckpointFuzzTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)   // a guard against hangs, not a performance measure
-    void damagedCheckpointsEitherReadCorrectlyOrFailWithOneUserError() throws IOException {
+    void damagedCheckpointsEitherReadCorrectlyOrFailWithOneUserError(TestReporter reporter) throws IOException {
         Checkpoint[] bases = {
                 CheckpointFileTest.sample(Architecture.FLUX, 2, 1),
                 CheckpointFileTest.sample(Architecture.CLASSIC, 0, 2),
@@ -84,6 +86,7 @@ class CheckpointFuzzTest {
             int[] c = counts.get(m);
             System.out.printf("  %-10s %8d %10d %10d %8d%n", m.name().toLowerCase(), c[0] + c[1] + c[2], c[0], c[1], c[2]);
         }
+        reporter.publishEntry(FuzzVolumeSummary.entry("checkpoint reader", caseNo));
         assertTrue(caseNo >= 5000, "fuzz volume");
         assertEquals(0, counts.get(Mutation.TRUNCATE)[0] + counts.get(Mutation.TRUNCATE)[1], "every truncation is refused");
         assertEquals(0, counts.get(Mutation.FLIP)[1], "an unrepaired flip never reads as different content");

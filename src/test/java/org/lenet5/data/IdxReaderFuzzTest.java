@@ -1,8 +1,10 @@
 package org.lenet5.data;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.lenet5.testing.FuzzVolumeSummary;
 import org.lenet5.util.SeededRandom;
 import org.lenet5.util.UserException;
 
@@ -35,7 +37,7 @@ class IdxReaderFuzzTest {
 
     @Test
     @Timeout(120) // a hang guard, not a timing check: the whole run takes about a second
-    void mutatedIdxFilesAreReadCorrectlyOrRejectedWithOneLine() {
+    void mutatedIdxFilesAreReadCorrectlyOrRejectedWithOneLine(TestReporter reporter) {
         SeededRandom rng = new SeededRandom(20240611L);
         byte[] images = IdxBytes.images(4, 3, 5, IdxBytes.pattern(4 * 3 * 5));
         byte[] labels = IdxBytes.labels((byte) 3, (byte) 1, (byte) 4, (byte) 1, (byte) 5, (byte) 9);
@@ -50,6 +52,7 @@ class IdxReaderFuzzTest {
         }
         System.out.println("IDX fuzz: " + cases + " cases, " + reads + " correct reads, " + rejections
                 + " one-line rejections");
+        reporter.publishEntry(FuzzVolumeSummary.entry("IDX reader", cases));
         assertEquals(cases, reads + rejections);
         assertTrue(reads > 0 && rejections > 0, "the mutations reach both outcomes");
     }
