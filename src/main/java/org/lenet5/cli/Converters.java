@@ -2,6 +2,7 @@ package org.lenet5.cli;
 
 import org.lenet5.backend.BackendKind;
 import org.lenet5.model.Architecture;
+import org.lenet5.sweep.SearchMode;
 import org.lenet5.train.LrSchedule;
 import org.lenet5.train.OptimizerKind;
 import picocli.CommandLine;
@@ -32,4 +33,5 @@ final class Converters {
     static final class Arch extends ById<Architecture> { Arch() { super(Architecture::parse); } }
     static final class Optimizer extends ById<OptimizerKind> { Optimizer() { super(OptimizerKind::parse); } }
     static final class Schedule extends ById<LrSchedule> { Schedule() { super(LrSchedule::parse); } }
+    static final class Search extends ById<SearchMode> { Search() { super(SearchMode::parse); } }
 }

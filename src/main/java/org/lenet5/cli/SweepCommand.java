@@ -1,12 +1,6 @@
 package org.lenet5.cli;
 
-import org.lenet5.backend.BackendKind;
-import org.lenet5.backend.BackendOptions;
-import org.lenet5.data.DataPaths;
-import org.lenet5.data.DatasetKind;
-import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
-import org.lenet5.model.Architecture;
 import org.lenet5.sweep.Environment;
 import org.lenet5.sweep.FixedSettings;
 import org.lenet5.sweep.SearchMode;
@@ -15,7 +9,6 @@ import org.lenet5.sweep.SearchSpaceParser;
 import org.lenet5.sweep.Sweep;
 import org.lenet5.sweep.TrialSettings;
 import org.lenet5.train.DataSplits;
-import org.lenet5.train.LrSchedule;
 import org.lenet5.train.OptimizerKind;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.util.BuildInfo;
@@ -25,10 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -60,7 +50,7 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Optimizers from sgd, momentum, nesterov, adam, adamw, e.g. adam,sgd (default: ${DEFAULT-VALUE})")
     String optimizers;
 
-    @Option(names = "--search", defaultValue = "grid", converter = SearchModeConverter.class,
+    @Option(names = "--search", defaultValue = "grid", converter = Converters.Search.class,
             description = "grid (every combination) or random (--trials configurations drawn with --seed) (default: ${DEFAULT-VALUE})")
     SearchMode search;
 
@@ -78,56 +68,21 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Sweep directory; the same one again continues the sweep (default: sweeps/<date>-<time>)")
     Path out;
 
-    @Option(names = "--backend", defaultValue = "auto", converter = Converters.Backend.class,
-            description = "auto, cpu, reference or cuda (default: ${DEFAULT-VALUE})")
-    BackendKind backend;
-
-    @Option(names = "--arch", defaultValue = "flux", converter = Converters.Arch.class,
-            description = "flux or classic (default: ${DEFAULT-VALUE})")
-    Architecture arch;
-
-    @Option(names = "--dataset", defaultValue = "mnist", converter = DatasetKindConverter.class,
-            description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE})")
-    DatasetKind dataset;
-
-    @Option(names = "--data-dir", description = "Dataset root (default: $LENET5_DATA_DIR or ./data)")
-    Path dataDir;
-
-    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, description = "Epochs of every trial (default: ${DEFAULT-VALUE})")
-    int epochs;
-
-    @Option(names = "--lr-schedule", defaultValue = TrainConfig.DEFAULT_SCHEDULE, converter = Converters.Schedule.class,
-            description = "constant, step or cosine (default: ${DEFAULT-VALUE})")
-    LrSchedule schedule;
-
-    @Option(names = "--seed", defaultValue = "1", description = "First seed; also seeds the random search (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training images only (default: all)")
-    int limit;
-
-    @Option(names = "--validation", defaultValue = "" + TrainConfig.DEFAULT_VALIDATION,
-            description = "Hold out the last N training images for validation; trials are chosen on them (default: ${DEFAULT-VALUE})")
-    int validation;
-
-    @Option(names = "--threads", description = "CPU threads for the whole sweep (default: all cores)")
-    Integer threads;
-
-    @Option(names = "--deterministic", description = "cuda: only deterministic cuDNN algorithms")
-    boolean deterministic;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    CommonTrainingOptions common;
+
     @Override
     public Integer call() {
-        int t = threads == null ? BackendOptions.defaultThreads() : threads;
-        if (t < 1) throw usage("--threads must be at least 1");
+        CommonTrainingOptions c = common;
+        int t = c.threads(spec.commandLine());
         if (seeds < 1) throw usage("--seeds must be at least 1");
         if (parallel < 1) throw usage("--parallel must be at least 1");
-        if (epochs < 1) throw usage("--epochs must be at least 1");
-        if (limit < 0) throw usage("--limit must be zero (all) or positive");
-        if (validation < 1) throw usage("--validation must be at least 1: a sweep chooses by validation accuracy");
+        if (c.epochs < 1) throw usage("--epochs must be at least 1");
+        if (c.limit < 0) throw usage("--limit must be zero (all) or positive");
+        if (c.validation < 1) throw usage("--validation must be at least 1: a sweep chooses by validation accuracy");
         if (search == SearchMode.RANDOM && (trials == null || trials < 1))
             throw usage("--search random needs --trials N (how many configurations to draw)");
         if (search == SearchMode.GRID && trials != null) throw usage("--trials is for --search random");
@@ -135,11 +90,12 @@ public final class SweepCommand implements Callable<Integer> {
         // until then a stand-in configuration takes its place, so only the syntax is checked here.
         SearchSpace parsedNow = parse(Optional.of(new TrialSettings(1, 1f, 0f, OptimizerKind.ADAM)));
 
-        TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true, System.err);
-        DataSplits splits = DataSplits.of(files.train(), files.test(), validation, limit);
-        FixedSettings fixed = new FixedSettings(arch, dataset.id(), epochs, schedule, limit, validation, backend, deterministic);
-        Sweep.Request req = new Sweep.Request(search, trials == null ? 0 : trials, seeds, seed, fixed, parallel, t,
-                out != null ? out : defaultSweepDir());
+        TrainTestData files = c.load(c.dataset);
+        DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation, c.limit);
+        FixedSettings fixed = new FixedSettings(c.arch, c.dataset.id(), c.epochs, c.schedule, c.limit, c.validation,
+                c.backend, c.deterministic);
+        Sweep.Request req = new Sweep.Request(search, trials == null ? 0 : trials, seeds, c.seed, fixed, parallel, t,
+                out != null ? out : CommonTrainingOptions.timestampedDir("sweeps"));
         Sweep.TrainDefaults defaults = new Sweep.TrainDefaults(new TrialSettings(TrainConfig.DEFAULT_BATCH,
                 TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_L2, OptimizerKind.parse(TrainConfig.DEFAULT_OPTIMIZER)),
                 TrainConfig.DEFAULT_EPOCHS, TrainConfig.DEFAULT_SCHEDULE);
@@ -172,24 +128,5 @@ public final class SweepCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    static Path defaultSweepDir() {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"));
-        Path p = Path.of("sweeps", stamp);
-        for (int i = 2; Files.exists(p); i++) p = Path.of("sweeps", stamp + "-" + i);
-        return p;
-    }
-
-    /** --search grid|random. */
-    static final class SearchModeConverter implements CommandLine.ITypeConverter<SearchMode> {
-        @Override
-        public SearchMode convert(String value) {
-            try {
-                return SearchMode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -1,16 +1,10 @@
 package org.lenet5.cli;
 
-import org.lenet5.backend.BackendKind;
 import org.lenet5.backend.BackendOptions;
-import org.lenet5.data.DataPaths;
 import org.lenet5.data.DatasetKind;
-import org.lenet5.data.HashCheck;
-import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
-import org.lenet5.model.Architecture;
 import org.lenet5.train.DataSplits;
 import org.lenet5.train.DivergedException;
-import org.lenet5.train.LrSchedule;
 import org.lenet5.train.OptimizerKind;
 import org.lenet5.train.OptimizerSettings;
 import org.lenet5.train.RunDirectory;
@@ -19,6 +13,7 @@ import org.lenet5.train.TrainConfig;
 import org.lenet5.train.TrainingRun;
 import org.lenet5.util.UserException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -28,8 +23,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -45,23 +38,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", defaultValue = "auto", converter = Converters.Backend.class,
-            description = "auto, cpu, reference or cuda (default: ${DEFAULT-VALUE}; auto = cuda if a GPU loads, else cpu)")
-    BackendKind backend;
-
-    @Option(names = "--arch", defaultValue = "flux", converter = Converters.Arch.class,
-            description = "flux (ReLU, max-pool, 28x28) or classic (1998: scaled tanh, average pool, 32x32) (default: ${DEFAULT-VALUE})")
-    Architecture arch;
-
-    @Option(names = "--dataset", defaultValue = "mnist", converter = DatasetKindConverter.class,
-            description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE})")
-    DatasetKind dataset;
-
-    @Option(names = "--data-dir", description = "Dataset root (default: $LENET5_DATA_DIR or ./data)")
-    Path dataDir;
-
-    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE})")
-    int epochs;
+    @Mixin
+    CommonTrainingOptions common;
 
     @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH, description = "Images per step (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -77,32 +55,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "L2 regulariser lambda: adds lambda*w to every gradient (adamw: decoupled decay) (default: ${DEFAULT-VALUE})")
     float l2;
 
-    @Option(names = "--lr-schedule", defaultValue = TrainConfig.DEFAULT_SCHEDULE, converter = Converters.Schedule.class,
-            description = "constant, step or cosine (default: ${DEFAULT-VALUE})")
-    LrSchedule schedule;
-
-    @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "Seeds initialisation and shuffling (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training images only (default: all)")
-    int limit;
-
-    @Option(names = "--validation", defaultValue = "" + TrainConfig.DEFAULT_VALIDATION,
-            description = "Hold out the last N training images for validation (default: ${DEFAULT-VALUE})")
-    int validation;
-
-    @Option(names = "--threads", description = "CPU threads (default: all cores)")
-    Integer threads;
-
-    @Option(names = "--deterministic", description = "cuda: only deterministic cuDNN algorithms")
-    boolean deterministic;
-
     @Option(names = "--out", description = "Run directory (default: runs/<date>-<time>)")
     Path out;
-
-    @Option(names = "--no-verify",
-            description = "Skip the SHA-256 check of the dataset files (for your own data in IDX form under --data-dir)")
-    boolean noVerify;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
             description = "Also write the checkpoint every N steps, not only at the end of each epoch (default: epoch ends only)")
@@ -127,25 +81,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be zero or positive");
-        int t = threads == null ? BackendOptions.defaultThreads() : threads;
-        if (t < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1 (got " + t + ")");
+        CommonTrainingOptions c = common;
+        int t = c.threads(spec.commandLine());
         TrainConfig config;
         try {
-            config = new TrainConfig(arch, dataset.id(), epochs, batchSize, lr, OptimizerSettings.of(optimizer, l2),
-                    schedule, seed, limit, validation, new BackendOptions(backend, t, deterministic));
+            config = new TrainConfig(c.arch, c.dataset.id(), c.epochs, batchSize, lr, OptimizerSettings.of(optimizer, l2),
+                    c.schedule, c.seed, c.limit, c.validation, new BackendOptions(c.backend, t, c.deterministic));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (resume != null) return resume(config);
-        Path runDir = out != null ? out : defaultRunDir();
-        RunDirectory dir = RunDirectory.createNew(runDir, dataset.id());
+        Path runDir = out != null ? out : CommonTrainingOptions.timestampedDir("runs");
+        RunDirectory dir = RunDirectory.createNew(runDir, c.dataset.id());
         try (dir) {
-            TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
-                    noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
-            DataSplits splits = DataSplits.of(files.train(), files.test(), validation, limit);
+            TrainTestData files = c.load(c.dataset);
+            DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation, c.limit);
             stdout().printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
-                    arch.id(), dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
-                    optimizer.id(), Float.toString(lr), schedule.id(), batchSize, epochs, seed);
+                    c.arch.id(), c.dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
+                    optimizer.id(), Float.toString(lr), c.schedule.id(), batchSize, c.epochs, c.seed);
             return train(dir, stop -> TrainingRun.run(config, splits, dir, new ConsoleTrainingListener(stdout()),
                     System.err, stop, checkpointEvery));
         }
@@ -162,8 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
             long every = spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-every")
                     ? checkpointEvery : stored.checkpointEvery();
             DatasetKind kind = DatasetKind.parse(c.dataset());
-            TrainTestData files = MnistLoader.load(kind, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
-                    noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
+            TrainTestData files = common.load(kind);
             DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation(), c.limit());
             stdout().printf(Locale.ROOT, "lenet5 train: resuming %s at %s: %s on %s (%,d train images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
                     dir.path(), stored.checkpoint() == null ? "the start (no checkpoint was written)" : RunDirectory.describe(stored.state()),
@@ -219,11 +171,4 @@ public final class TrainCommand implements Callable<Integer> {
     private PrintWriter stdout() { return spec.commandLine().getOut(); }
 
     private PrintWriter stderr() { return spec.commandLine().getErr(); }
-
-    static Path defaultRunDir() {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"));
-        Path p = Path.of("runs", stamp);
-        for (int i = 2; java.nio.file.Files.exists(p); i++) p = Path.of("runs", stamp + "-" + i);
-        return p;
-    }
 }
