@@ -12,7 +12,7 @@ import org.lenet5.train.DataSplits;
 import org.lenet5.train.OptimizerKind;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.util.BuildInfo;
-import org.lenet5.util.GpuProbe;
+import org.lenet5.backend.cuda.CudaGpuProbe;
 import org.lenet5.util.MachineInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +99,7 @@ public final class SweepCommand implements Callable<Integer> {
         Sweep.TrainDefaults defaults = new Sweep.TrainDefaults(new TrialSettings(TrainConfig.DEFAULT_BATCH,
                 TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_L2, OptimizerKind.parse(TrainConfig.DEFAULT_OPTIMIZER)),
                 TrainConfig.DEFAULT_EPOCHS, TrainConfig.DEFAULT_SCHEDULE);
-        Environment env = new Environment(MachineInfo.collect(), GpuProbe.nvidiaSmi().describe(), BuildInfo.collect());
+        Environment env = new Environment(MachineInfo.collect(), new CudaGpuProbe().describe(), BuildInfo.collect());
         java.io.PrintWriter stdout = spec.commandLine().getOut();
         Sweep.run(req, best -> {
             if (!usesBest()) return parsedNow;
