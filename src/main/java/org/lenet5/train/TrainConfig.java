@@ -35,9 +35,9 @@ public record TrainConfig(Architecture arch, String dataset, int epochs, int bat
 
     /** Defaults chosen by the experiments in README.md ("How the defaults were chosen"). */
     public static final int DEFAULT_EPOCHS = 12;
-    public static final int DEFAULT_BATCH = 32;
-    public static final float DEFAULT_LR = 1e-3f;
-    public static final float DEFAULT_L2 = 0f;
+    public static final int DEFAULT_BATCH = 64;
+    public static final float DEFAULT_LR = 2e-3f;
+    public static final float DEFAULT_L2 = 1e-5f;
     public static final int DEFAULT_VALIDATION = 5000;
     /** As command-line ids, so picocli option annotations can use them. */
     public static final String DEFAULT_OPTIMIZER = "adam";
