@@ -5,18 +5,14 @@ import org.lenet5.backend.cuda.CudaProbe;
 import org.lenet5.backend.cuda.CudaStatus;
 import org.lenet5.backend.cuda.GpuInfo;
 import org.lenet5.backend.cuda.KernelPath;
+import org.lenet5.util.MachineInfo;
 import org.lenet5.util.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** lenet5 info: what this machine offers the backends (Java, CPU, memory, and the GPU stack or why it is missing). */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -27,54 +23,21 @@ public final class InfoCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Facts about the host. */
-    record Host(String java, String os, String cpu, int cores, long memoryBytes, long maxHeapBytes) {}
-
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        for (String line : format(host(), CudaProbe.probe())) out.println(line);
+        for (String line : format(MachineInfo.collect(), CudaProbe.probe())) out.println(line);
         out.flush();
     }
 
-    static Host host() {
-        String java = System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
-                + System.getProperty("java.vm.name") + ")";
-        String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")";
-        long memory = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean m)
-            memory = m.getTotalMemorySize();
-        return new Host(java, os, cpuModel().orElse("unknown"), Runtime.getRuntime().availableProcessors(), memory,
-                Runtime.getRuntime().maxMemory());
-    }
-
-    /** The first "model name" of /proc/cpuinfo (Linux). */
-    static Optional<String> cpuModel() {
-        try {
-            Path p = Path.of("/proc/cpuinfo");
-            if (!Files.isReadable(p)) return Optional.empty();
-            return parseCpuModel(Files.readAllLines(p));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    static Optional<String> parseCpuModel(List<String> cpuinfo) {
-        for (String line : cpuinfo) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equals("model name")) return Optional.of(line.substring(colon + 1).trim());
-        }
-        return Optional.empty();
-    }
-
     /** The report, one fact per line. */
-    static List<String> format(Host host, CudaStatus s) {
+    static List<String> format(MachineInfo host, CudaStatus s) {
         List<String> lines = new ArrayList<>();
         lines.add("lenet5 " + Version.get());
         lines.add(row("Java", host.java() + ", max heap " + Bytes.format(host.maxHeapBytes())));
-        lines.add(row("OS", host.os()));
-        lines.add(row("CPU", host.cpu() + ", " + host.cores() + (host.cores() == 1 ? " core" : " cores")));
-        lines.add(row("Memory", host.memoryBytes() < 0 ? "unknown" : Bytes.format(host.memoryBytes())));
+        lines.add(row("OS", host.os() + " (" + host.arch() + ")"));
+        lines.add(row("CPU", host.cpuModel() + ", " + host.logicalCores() + (host.logicalCores() == 1 ? " core" : " cores")));
+        lines.add(row("Memory", host.memoryBytes() <= 0 ? "unknown" : Bytes.format(host.memoryBytes())));
         GpuInfo gpu = s.gpu();
         if (gpu == null) {
             lines.add(row("GPU", "none (" + s.deviceProblem() + ")"));

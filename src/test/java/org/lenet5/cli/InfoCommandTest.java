@@ -5,19 +5,19 @@ import org.lenet5.backend.cuda.CudaStatus;
 import org.lenet5.backend.cuda.GpuInfo;
 import org.lenet5.backend.cuda.KernelPath;
 import org.lenet5.backend.cuda.KernelSources;
+import org.lenet5.util.MachineInfo;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class InfoCommandTest {
 
-    private static final InfoCommand.Host HOST = new InfoCommand.Host("17.0.15 (Debian, OpenJDK 64-Bit Server VM)",
-            "Linux 6.1 (amd64)", "AMD EPYC 7B13", 2, 24L << 30, 6L << 30);
+    private static final MachineInfo HOST = new MachineInfo("AMD EPYC 7B13", 2, 2, 24L << 30, 6L << 30,
+            "17.0.15 (Debian, OpenJDK 64-Bit Server VM)", "Linux 6.1", "amd64");
 
     @Test
     void infoRunsAndReportsJavaCpuMemoryAndTheCudaBackend() {
@@ -62,12 +62,5 @@ class InfoCommandTest {
         assertTrue(lines.contains("cuDNN         missing: libcudnn.so.9 (cuDNN 9) not found"), lines.toString());
         assertTrue(lines.get(lines.size() - 1).startsWith("CUDA backend  unavailable: libcuda.so.1"), lines.toString());
         for (String l : lines) assertFalse(l.contains("\n"));
-    }
-
-    @Test
-    void cpuModelComesFromProcCpuinfo() {
-        assertEquals(Optional.of("AMD EPYC 7B13 64-Core Processor"), InfoCommand.parseCpuModel(List.of(
-                "processor\t: 0", "vendor_id\t: AuthenticAMD", "model name\t: AMD EPYC 7B13 64-Core Processor", "cpu MHz\t: 2450")));
-        assertEquals(Optional.empty(), InfoCommand.parseCpuModel(List.of("processor : 0")));
     }
 }
