@@ -20,6 +20,7 @@ import java.io.PrintWriter;
                 PredictCommand.class,
                 DataCommand.class,
                 InfoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
