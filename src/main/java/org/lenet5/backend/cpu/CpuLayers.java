@@ -104,35 +104,79 @@ final class CpuLayers {
 
     // ---------------------------------------------------------------- conv2: 5x5, c -> k, im2col + matrix product
 
-    /** x (n, c, h, w) -> col (c*25, n*oh*ow): col[(ch*5 + u)*5 + v][(b*oh + i)*ow + j] = x[b][ch][i+u][j+v]. */
+    /**
+     * x (n, c, h, w) -> col (c*25, n*oh*ow): col[(ch*5 + u)*5 + v][(b*oh + i)*ow + j] = x[b][ch][i+u][j+v].
+     * Each output row of ow floats is copied as whole vectors: the lanes past ow land where the next row's copy
+     * goes (rows are written in increasing order, so they are overwritten), the last row's in col's PAD; reads
+     * stay within x's PAD. So no masks, which Java 17 compiles to slow code.
+     */
     static void im2col(float[] x, int n, int c, int h, int w, float[] col) {
-        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, cols = n * oh * ow;
+        int oh = h - KERNEL + 1, ow = w - KERNEL + 1;
+        int dst = 0;
         for (int ch = 0; ch < c; ch++)
             for (int u = 0; u < KERNEL; u++)
-                for (int v = 0; v < KERNEL; v++) {
-                    int row = ((ch * KERNEL + u) * KERNEL + v) * cols;
-                    for (int b = 0; b < n; b++)
-                        for (int i = 0; i < oh; i++) {
-                            int src = ((b * c + ch) * h + i + u) * w + v, dst = row + (b * oh + i) * ow;
-                            for (int j = 0; j < ow; j++) col[dst + j] = x[src + j];
+                for (int v = 0; v < KERNEL; v++)
+                    for (int b = 0; b < n; b++) {
+                        int src = ((b * c + ch) * h + u) * w + v;
+                        for (int i = 0; i < oh; i++, src += w, dst += ow)
+                            for (int j = 0; j < ow; j += L)
+                                FloatVector.fromArray(F, x, src + j).intoArray(col, dst + j);
+                    }
+    }
+
+    /**
+     * Where dcol starts in its buffer: col2im loads dcol up to KERNEL-1 floats before a row's start (lanes it
+     * then drops), so the first row needs that much room before it.
+     */
+    static final int DCOL_OFFSET = L;
+
+    /**
+     * dcol (c*25, n*oh*ow) at DCOL_OFFSET -> dx (n, c, h, w): every tap's gradient added back where im2col read it
+     * (overwrites dx). Gathered per output row rather than scattered per tap, so dx is written once, from registers:
+     * dx[b][ch][r][x] = sum over u (with i = r-u in [0, oh)) and v of dcol[(ch*5 + u)*5 + v][(b*oh + i)*ow + x-v]
+     * for 0 <= x-v < ow. A vector of x reads dcol shifted by -v and multiplies by keep (1 for the lanes with x-v in
+     * range, 0 for the others, which hold neighbouring rows' finite values), one accumulator per v, added in a
+     * fixed order. Stores are whole vectors: lanes past w land where the next row (written next) or PAD goes.
+     *
+     * @param keep from {@link #col2imKeep}
+     */
+    static void col2im(float[] dcol, int n, int c, int h, int w, float[] keep, float[] dx) {
+        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, cols = n * oh * ow;
+        FloatVector zero = FloatVector.zero(F);
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+                for (int r = 0; r < h; r++) {
+                    int uLo = Math.max(0, r - oh + 1), uHi = Math.min(KERNEL - 1, r);
+                    int dst = ((b * c + ch) * h + r) * w;
+                    for (int x0 = 0, k = 0; x0 < w; x0 += L, k += KERNEL * L) {
+                        FloatVector k0 = FloatVector.fromArray(F, keep, k), k1 = FloatVector.fromArray(F, keep, k + L),
+                                k2 = FloatVector.fromArray(F, keep, k + 2 * L), k3 = FloatVector.fromArray(F, keep, k + 3 * L),
+                                k4 = FloatVector.fromArray(F, keep, k + 4 * L);
+                        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
+                        for (int u = uLo; u <= uHi; u++) {
+                            int row = DCOL_OFFSET + (ch * KERNEL + u) * KERNEL * cols + (b * oh + r - u) * ow + x0;
+                            a0 = FloatVector.fromArray(F, dcol, row).fma(k0, a0);
+                            a1 = FloatVector.fromArray(F, dcol, row + cols - 1).fma(k1, a1);
+                            a2 = FloatVector.fromArray(F, dcol, row + 2 * cols - 2).fma(k2, a2);
+                            a3 = FloatVector.fromArray(F, dcol, row + 3 * cols - 3).fma(k3, a3);
+                            a4 = FloatVector.fromArray(F, dcol, row + 4 * cols - 4).fma(k4, a4);
                         }
+                        a0.add(a1).add(a2.add(a3)).add(a4).intoArray(dx, dst + x0);
+                    }
                 }
     }
 
-    /** dcol (c*25, n*oh*ow) -> dx (n, c, h, w): every tap's gradient added back where im2col read it (overwrites dx). */
-    static void col2im(float[] dcol, int n, int c, int h, int w, float[] dx) {
-        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, cols = n * oh * ow;
-        Arrays.fill(dx, 0, n * c * h * w, 0f);
-        for (int ch = 0; ch < c; ch++)
-            for (int u = 0; u < KERNEL; u++)
-                for (int v = 0; v < KERNEL; v++) {
-                    int row = ((ch * KERNEL + u) * KERNEL + v) * cols;
-                    for (int b = 0; b < n; b++)
-                        for (int i = 0; i < oh; i++) {
-                            int dst = ((b * c + ch) * h + i + u) * w + v, src = row + (b * oh + i) * ow;
-                            for (int j = 0; j < ow; j++) dx[dst + j] += dcol[src + j];
-                        }
+    /** col2im's lane weights for rows of w: (ceil(w/L), 5, L), 1 where 0 <= x0 + lane - v < w-4, else 0. */
+    static float[] col2imKeep(int w) {
+        int ow = w - KERNEL + 1, blocks = (w + L - 1) / L;
+        float[] keep = new float[blocks * KERNEL * L];
+        for (int blk = 0; blk < blocks; blk++)
+            for (int v = 0; v < KERNEL; v++)
+                for (int lane = 0; lane < L; lane++) {
+                    int j = blk * L + lane - v;
+                    keep[(blk * KERNEL + v) * L + lane] = j >= 0 && j < ow ? 1f : 0f;
                 }
+        return keep;
     }
 
     /**
@@ -145,7 +189,7 @@ final class CpuLayers {
 
     /**
      * dy (k, P) -> dWeight (k, c*25) += dy · col^T at gwo, dBias (k) += row sums at gbo, and
-     * dcol (c*25, P) = weight^T · dy (the caller turns it into the input gradient with col2im).
+     * dcol (c*25, P) at DCOL_OFFSET = weight^T · dy (the caller turns it into the input gradient with col2im).
      *
      * @param rowOffsets scratch int[c*25]
      */
@@ -156,7 +200,7 @@ final class CpuLayers {
         Gemm.dotRows(dy, 0, cols, col, 0, rowOffsets, g, gwo, taps, k, taps, cols, true, lanes);
         for (int o = 0; o < k; o++) g[gbo + o] += Gemm.sum(dy, o * cols, cols, lanes);
         // weight (k, taps) read as its transpose: A[r = tap][kk = o] = p[wo + o*taps + tap]
-        Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, 0, cols, taps, k, cols, Gemm.Init.ZERO, null, 0);
+        Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, DCOL_OFFSET, cols, taps, k, cols, Gemm.Init.ZERO, null, 0);
     }
 
     // ---------------------------------------------------------------- activation

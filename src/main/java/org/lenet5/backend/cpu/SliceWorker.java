@@ -47,7 +47,9 @@ final class SliceWorker {
     private final float[] dAct3;        // (C, 120)
     private final float[] dPool2;       // (C, flat)
     private final float[] dConv2;       // (16, C*OH2*OW2)
-    private final float[] col2, dCol2;  // (150, C*OH2*OW2), col2 is also forward scratch
+    private final float[] col2;         // (150, C*OH2*OW2), also forward scratch
+    private final float[] dCol2;        // (150, C*OH2*OW2) from DCOL_OFFSET
+    private final float[] col2imKeep;   // see CpuLayers.col2imKeep
     private final float[] dPool1;       // (C, 6, P1h, P1w)
     private final float[] dConv1;       // (6, C, H, W) grid
     private final int[] rowOffsets = new int[C1 * TAPS];
@@ -79,7 +81,8 @@ final class SliceWorker {
         dPool2 = buffer(c * spec.flatSize());
         dConv2 = buffer(C2 * cols2);
         col2 = buffer(C1 * TAPS * cols2);
-        dCol2 = buffer(C1 * TAPS * cols2);
+        dCol2 = buffer(DCOL_OFFSET + C1 * TAPS * cols2);
+        col2imKeep = CpuLayers.col2imKeep(spec.pool1W());
         dPool1 = buffer(c * spec.outputSize(LayerOutput.POOL1));
         dConv1 = buffer(c * C1 * spec.inputSize());
     }
@@ -174,7 +177,7 @@ final class SliceWorker {
                 spec.pool2H(), spec.pool2W(), dConv2);                                               // (16, n*OH2*OW2)
         conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2,
                 grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, rowOffsets, lanes);     // (150, n*OH2*OW2)
-        col2im(dCol2, n, C1, p1h, p1w, dPool1);                                                     // (n, 6, P1h, P1w)
+        col2im(dCol2, n, C1, p1h, p1w, col2imKeep, dPool1);                                                    // (n, 6, P1h, P1w)
         poolActivationBackward(pool, act, a.act1, a.deriv1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1); // (6, n, H, W)
         conv1Backward(a.input, n, h, w, dConv1, grad, layout.conv1W.offset(), layout.conv1B.offset(), taps, lanes);
     }
