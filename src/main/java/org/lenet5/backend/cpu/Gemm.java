@@ -172,43 +172,79 @@ final class Gemm {
      * windows of one image, as in the first convolution's weight gradient). C[r][s] = c[cOff + r*ldc + s].
      * Each dot keeps one vector of partial sums (lane i sums q = i mod L), then {@link #sumLanes}.
      *
-     * @param lanes scratch of at least L floats (one per thread)
+     * @param lanes scratch from {@link #dotScratch} (one per thread)
      */
     static void dotRows(float[] a, int aOff, int lda, float[] b, int bOff, int[] bRow,
                         float[] c, int cOff, int ldc, int rows, int cols, int len, boolean accumulate, float[] lanes) {
         int full = len - len % L;
         VectorMask<Float> tail = TAIL[len - full];
         FloatVector zero = FloatVector.zero(F);
-        for (int r = 0; r < rows; r += 2) {
-            int r1 = Math.min(r + 1, rows - 1);
-            int a0 = aOff + r * lda, a1 = aOff + r1 * lda;
-            for (int s = 0; s < cols; s += 2) {
-                int s1 = Math.min(s + 1, cols - 1);
-                int b0 = bOff + bRow[s], b1 = bOff + bRow[s1];
-                FloatVector t00 = zero, t01 = zero, t10 = zero, t11 = zero;
+        // Blocks of 4 rows by 3 columns: 7 loads feed 12 multiply-adds (a 2x2 block: 4 loads for 4), 12 + 7 of
+        // the 32 vector registers of AVX-512. Edge blocks repeat row rows-1 or column cols-1.
+        for (int r = 0; r < rows; r += 4) {
+            int r1 = Math.min(r + 1, rows - 1), r2 = Math.min(r + 2, rows - 1), r3 = Math.min(r + 3, rows - 1);
+            int a0 = aOff + r * lda, a1 = aOff + r1 * lda, a2 = aOff + r2 * lda, a3 = aOff + r3 * lda;
+            for (int s = 0; s < cols; s += 3) {
+                int s1 = Math.min(s + 1, cols - 1), s2 = Math.min(s + 2, cols - 1);
+                int b0 = bOff + bRow[s], b1 = bOff + bRow[s1], b2 = bOff + bRow[s2];
+                FloatVector t00 = zero, t01 = zero, t02 = zero, t10 = zero, t11 = zero, t12 = zero;
+                FloatVector t20 = zero, t21 = zero, t22 = zero, t30 = zero, t31 = zero, t32 = zero;
                 for (int q = 0; q < full; q += L) {
-                    FloatVector x0 = FloatVector.fromArray(F, a, a0 + q), x1 = FloatVector.fromArray(F, a, a1 + q);
-                    FloatVector y0 = FloatVector.fromArray(F, b, b0 + q), y1 = FloatVector.fromArray(F, b, b1 + q);
-                    t00 = x0.fma(y0, t00); t01 = x0.fma(y1, t01);
-                    t10 = x1.fma(y0, t10); t11 = x1.fma(y1, t11);
+                    FloatVector y0 = FloatVector.fromArray(F, b, b0 + q), y1 = FloatVector.fromArray(F, b, b1 + q),
+                            y2 = FloatVector.fromArray(F, b, b2 + q);
+                    FloatVector x = FloatVector.fromArray(F, a, a0 + q);
+                    t00 = x.fma(y0, t00); t01 = x.fma(y1, t01); t02 = x.fma(y2, t02);
+                    x = FloatVector.fromArray(F, a, a1 + q);
+                    t10 = x.fma(y0, t10); t11 = x.fma(y1, t11); t12 = x.fma(y2, t12);
+                    x = FloatVector.fromArray(F, a, a2 + q);
+                    t20 = x.fma(y0, t20); t21 = x.fma(y1, t21); t22 = x.fma(y2, t22);
+                    x = FloatVector.fromArray(F, a, a3 + q);
+                    t30 = x.fma(y0, t30); t31 = x.fma(y1, t31); t32 = x.fma(y2, t32);
                 }
-                if (full < len) {
-                    FloatVector x0 = zero.blend(FloatVector.fromArray(F, a, a0 + full), tail);
-                    FloatVector x1 = zero.blend(FloatVector.fromArray(F, a, a1 + full), tail);
+                {   // the tail, always (no lanes when len is a multiple of L): C2 compiles a conditional block
+                    // that merges 12 vectors poorly once both ways have been taken (10x slower measured)
                     FloatVector y0 = zero.blend(FloatVector.fromArray(F, b, b0 + full), tail);
                     FloatVector y1 = zero.blend(FloatVector.fromArray(F, b, b1 + full), tail);
-                    t00 = x0.fma(y0, t00); t01 = x0.fma(y1, t01);
-                    t10 = x1.fma(y0, t10); t11 = x1.fma(y1, t11);
+                    FloatVector y2 = zero.blend(FloatVector.fromArray(F, b, b2 + full), tail);
+                    FloatVector x = zero.blend(FloatVector.fromArray(F, a, a0 + full), tail);
+                    t00 = x.fma(y0, t00); t01 = x.fma(y1, t01); t02 = x.fma(y2, t02);
+                    x = zero.blend(FloatVector.fromArray(F, a, a1 + full), tail);
+                    t10 = x.fma(y0, t10); t11 = x.fma(y1, t11); t12 = x.fma(y2, t12);
+                    x = zero.blend(FloatVector.fromArray(F, a, a2 + full), tail);
+                    t20 = x.fma(y0, t20); t21 = x.fma(y1, t21); t22 = x.fma(y2, t22);
+                    x = zero.blend(FloatVector.fromArray(F, a, a3 + full), tail);
+                    t30 = x.fma(y0, t30); t31 = x.fma(y1, t31); t32 = x.fma(y2, t32);
                 }
-                // An edge block repeats row rows-1 or column cols-1; store each element once (accumulation!).
-                store(c, cOff + r * ldc + s, sumLanes(t00, lanes), accumulate);
-                if (s1 != s) store(c, cOff + r * ldc + s1, sumLanes(t01, lanes), accumulate);
-                if (r1 != r) {
-                    store(c, cOff + r1 * ldc + s, sumLanes(t10, lanes), accumulate);
-                    if (s1 != s) store(c, cOff + r1 * ldc + s1, sumLanes(t11, lanes), accumulate);
-                }
+                // The 12 sums leave through memory: a method taking vectors that C2 does not inline (this one is
+                // near its inlining budget) would box them, allocating on every block.
+                t00.intoArray(lanes, 0); t01.intoArray(lanes, L); t02.intoArray(lanes, 2 * L);
+                t10.intoArray(lanes, 3 * L); t11.intoArray(lanes, 4 * L); t12.intoArray(lanes, 5 * L);
+                t20.intoArray(lanes, 6 * L); t21.intoArray(lanes, 7 * L); t22.intoArray(lanes, 8 * L);
+                t30.intoArray(lanes, 9 * L); t31.intoArray(lanes, 10 * L); t32.intoArray(lanes, 11 * L);
+                storeBlock(c, cOff, ldc, r, r1, r2, r3, s, s1, s2, accumulate, lanes);
             }
         }
+    }
+
+    /** Scratch for {@link #dotRows} and {@link #sum}: one per thread. */
+    static float[] dotScratch() { return new float[12 * L]; }
+
+    /**
+     * The 4x3 block's sums (lanes holds its 12 vectors, row-major) into C: each element once, also where an edge
+     * block repeats a row or column (accumulation!).
+     */
+    private static void storeBlock(float[] c, int cOff, int ldc, int r, int r1, int r2, int r3, int s, int s1, int s2,
+                                   boolean accumulate, float[] lanes) {
+        storeRow(c, cOff + r * ldc, s, s1, s2, lanes, 0, accumulate);
+        if (r1 != r) storeRow(c, cOff + r1 * ldc, s, s1, s2, lanes, 3 * L, accumulate);
+        if (r2 != r1) storeRow(c, cOff + r2 * ldc, s, s1, s2, lanes, 6 * L, accumulate);
+        if (r3 != r2) storeRow(c, cOff + r3 * ldc, s, s1, s2, lanes, 9 * L, accumulate);
+    }
+
+    private static void storeRow(float[] c, int row, int s, int s1, int s2, float[] lanes, int at, boolean accumulate) {
+        store(c, row + s, treeSum(lanes, at), accumulate);
+        if (s1 != s) store(c, row + s1, treeSum(lanes, at + L), accumulate);
+        if (s2 != s1) store(c, row + s2, treeSum(lanes, at + 2 * L), accumulate);
     }
 
     private static void store(float[] c, int i, float v, boolean accumulate) {
@@ -227,8 +263,13 @@ final class Gemm {
     /** The lanes of v added pairwise in a fixed tree: (l0 + l8) + (l4 + l12) + ... for 16 lanes. */
     static float sumLanes(FloatVector v, float[] lanes) {
         v.intoArray(lanes, 0);
+        return treeSum(lanes, 0);
+    }
+
+    /** x[at, at + L) added in sumLanes' tree, in place. */
+    private static float treeSum(float[] x, int at) {
         for (int w = L >> 1; w > 0; w >>= 1)
-            for (int i = 0; i < w; i++) lanes[i] += lanes[i + w];
-        return lanes[0];
+            for (int i = 0; i < w; i++) x[at + i] += x[at + i + w];
+        return x[at];
     }
 }

@@ -54,7 +54,7 @@ final class SliceWorker {
     private final float[] dConv1;       // (6, C, H, W) grid
     private final int[] rowOffsets = new int[C1 * TAPS];
     private final int[] taps = new int[TAPS];
-    private final float[] lanes = new float[Gemm.L];
+    private final float[] lanes = Gemm.dotScratch();
 
     SliceWorker(ModelSpec spec, Preprocessing prep, ParameterLayout layout, int sliceCapacity, int chunkSize,
                 float[] params, float[] fc1T, float[] fc2T, float[] fc3T) {
