@@ -1,6 +1,7 @@
 package org.lenet5.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.lenet5.model.Activation;
 import org.lenet5.model.Pooling;
@@ -220,11 +221,9 @@ final class CpuLayers {
             }
             for (; i < end; i++) y[i] = x[i] > 0 ? x[i] : 0f;
         } else {
-            for (int i = off; i < end; i++) {
-                double t = tanh(Activation.TANH_S * x[i]);
-                y[i] = (float) (Activation.TANH_A * t);
-                deriv[i] = (float) (Activation.TANH_A * Activation.TANH_S * (1 - t * t));
-            }
+            int i = off;
+            for (; i + L <= end; i += L) scaledTanhVector(x, y, deriv, i);
+            for (; i < end; i++) scaledTanh(x, y, deriv, i);
         }
     }
 
@@ -247,15 +246,66 @@ final class CpuLayers {
         }
     }
 
-    /**
-     * tanh in double from Math.exp, which HotSpot computes with the same intrinsic in every compiler tier
-     * (Math.tanh is a slow native call on Java 17). Accurate to about 1e-15, far below float32's 6e-8.
-     */
-    static double tanh(double y) {
-        double ay = Math.abs(y);
-        if (ay < 1e-5) return y;  // tanh y = y - y^3/3 + ...: relative error under 4e-11
-        double e = Math.exp(-2 * ay);
-        return Math.copySign((1 - e) / (1 + e), y);
+    // The scaled tanh y = A tanh(z), z = S x, and its derivative A S (1 - tanh^2 z), in float32 from
+    // e = exp(-2|z|): tanh|z| = (1 - e) / (1 + e) and 1 - tanh^2 z = 4e / (1 + e)^2 (no cancellation where tanh
+    // saturates). exp is computed here from + - * / and fma only, never Math.exp or the Vector API's EXP (a native
+    // routine in compiled code, a different one in the interpreter), so every element gets bit-identical results
+    // whether it sits in a vector or in the scalar tail, and before or after the JIT compiles the loop:
+    //   a = -2|z| (clamped to -87, where e underflows float anyway), k = round(a / ln 2), r = a - k ln 2 (two-part
+    //   ln 2, exact products), expm1(r) by Taylor to r^7 (|r| <= 0.35: error 6e-9), e = 2^k (1 + expm1 r).
+    //   k is rounded by adding ROUND = 1.5 * 2^23, which leaves the float kr = ROUND + k with the integer k + 2^22
+    //   in its low mantissa bits; 2^k is then the float with bits (bits(kr) + 127) << 23 (the shift drops the rest).
+    //   (The Vector API's float-to-int conversion is not compiled to an instruction on Java 17: 6x slower.)
+    // Error a few float ulps, against the double reference's half ulp; measured in CpuBackendMatchesReferenceTest.
+    private static final float TANH_A = (float) Activation.TANH_A, TANH_S = (float) Activation.TANH_S,
+            TANH_4AS = (float) (4 * Activation.TANH_A * Activation.TANH_S);
+    private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145751953125f, LN2_LO = 1.42860677e-6f;
+    private static final float ROUND = 12582912f;   // 1.5 * 2^23: (v + ROUND) - ROUND rounds v to an integer
+    private static final float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
+
+    /** y and deriv at [i, i+L), from x (arrays, not vectors, as arguments: a vector passed to a call C2 does not inline is boxed). */
+    private static void scaledTanhVector(float[] x, float[] y, float[] deriv, int i) {
+        FloatVector z = FloatVector.fromArray(F, x, i).mul(TANH_S);
+        FloatVector a = z.abs().mul(-2f).max(-87f);
+        FloatVector kr = a.mul(LOG2E).add(ROUND), k = kr.sub(ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), a);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = r.fma(C7, C6);
+        p = p.fma(r, FloatVector.broadcast(F, C5));
+        p = p.fma(r, FloatVector.broadcast(F, C4));
+        p = p.fma(r, FloatVector.broadcast(F, C3));
+        p = p.fma(r, FloatVector.broadcast(F, C2));
+        FloatVector em1r = r.mul(r).fma(p, r);
+        FloatVector twoK = ((IntVector) kr.reinterpretAsInts()).add(127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector e = twoK.fma(em1r, twoK), em1 = twoK.fma(em1r, twoK.sub(1f));
+        FloatVector q = FloatVector.broadcast(F, 1f).div(e.add(1f));
+        FloatVector t = FloatVector.zero(F).sub(em1).mul(q);   // 0 - em1, not -em1: tanh 0 = +0
+        t = t.blend(t.neg(), z.compare(VectorOperators.LT, 0f));
+        t.mul(TANH_A).intoArray(y, i);
+        e.mul(q).mul(q).mul(TANH_4AS).intoArray(deriv, i);
+    }
+
+    /** The same for the single element i, by the same operations in the same order. */
+    private static void scaledTanh(float[] x, float[] y, float[] deriv, int i) {
+        float z = x[i] * TANH_S;
+        float a = Math.max(Math.abs(z) * -2f, -87f);
+        float kr = a * LOG2E + ROUND, k = kr - ROUND;
+        float r = Math.fma(k, -LN2_HI, a);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = Math.fma(r, C7, C6);
+        p = Math.fma(p, r, C5);
+        p = Math.fma(p, r, C4);
+        p = Math.fma(p, r, C3);
+        p = Math.fma(p, r, C2);
+        float em1r = Math.fma(r * r, p, r);
+        float twoK = Float.intBitsToFloat((Float.floatToRawIntBits(kr) + 127) << 23);
+        float e = Math.fma(twoK, em1r, twoK), em1 = Math.fma(twoK, em1r, twoK - 1f);
+        float q = 1f / (e + 1f);
+        float t = (0f - em1) * q;
+        if (z < 0f) t = -t;
+        y[i] = t * TANH_A;
+        deriv[i] = e * q * q * TANH_4AS;
     }
 
     // ---------------------------------------------------------------- pooling 2x2 stride 2
