@@ -28,10 +28,10 @@ final class ChunkActivations {
     final float[] input;                    // (n, H, W)
     final float[] conv1, act1, deriv1;      // (6, n, H, W) grid; deriv1 only for the scaled tanh
     final float[] pool1;                    // (n, 6, P1h, P1w)
-    final byte[] argmax1;                   // (n, 6, P1h, P1w), max pooling
+    final float[] argmax1;                  // (n, 6, P1h, P1w), max pooling: the window position that won, 0-3
     final float[] conv2, act2, deriv2;      // (16, n, OH2, OW2)
     final float[] pool2;                    // (n, flat)
-    final byte[] argmax2;                   // (n, flat)
+    final float[] argmax2;                  // (n, flat)
     final float[] fc1, act3, deriv3;        // (n, 120)
     final float[] fc2, act4, deriv4;        // (n, 84)
     final float[] logits, probabilities;    // (n, 10)
@@ -51,12 +51,12 @@ final class ChunkActivations {
         act1 = buffer(capacity * grid);
         deriv1 = tanh ? buffer(capacity * grid) : null;
         pool1 = buffer(capacity * spec.outputSize(LayerOutput.POOL1));
-        argmax1 = new byte[capacity * spec.outputSize(LayerOutput.POOL1)];
+        argmax1 = buffer(capacity * spec.outputSize(LayerOutput.POOL1));
         conv2 = buffer(capacity * conv2Size);
         act2 = buffer(capacity * conv2Size);
         deriv2 = tanh ? buffer(capacity * conv2Size) : null;
         pool2 = buffer(capacity * spec.flatSize());
-        argmax2 = new byte[capacity * spec.flatSize()];
+        argmax2 = buffer(capacity * spec.flatSize());
         fc1 = buffer(capacity * F1);
         act3 = buffer(capacity * F1);
         deriv3 = tanh ? buffer(capacity * F1) : null;

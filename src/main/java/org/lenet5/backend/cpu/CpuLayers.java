@@ -310,30 +310,41 @@ final class CpuLayers {
 
     // ---------------------------------------------------------------- pooling 2x2 stride 2
 
+    // Forward, vectors over a window row pair: L input columns (L/2 windows) at a time. A window's 4 values are lanes 2j
+    // and 2j+1 of the two rows, read as the rows and the rows shifted by one, so the window of output j sits in
+    // lane 2j; EVEN moves it to lane j. Stores are whole vectors in increasing address order: what lands past a
+    // row (windows that do not exist) is overwritten by the next row's store, or falls in PAD.
+    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN =
+            jdk.incubator.vector.VectorShuffle.fromOp(F, i -> (2 * i) % L);
+
     /**
      * x: planes (c, n) of inPlane floats each (channel-major), rows of stride xs, with ph*2 x pw*2 valid ->
-     * y (n, c, ph, pw) NCHW. MAX also writes argmax: which of the window's 4 positions in row-major order
-     * won, the first of equal maxima as in the reference.
+     * y (n, c, ph, pw) NCHW. MAX also writes argmax (n, c, ph, pw): which of the window's 4 positions in row-major
+     * order won (0 to 3, as floats), the first of equal maxima as in the reference (only a strictly greater
+     * value replaces the one before it, NaN never).
      */
     static void poolForward(Pooling kind, float[] x, int c, int n, int inPlane, int xs, int ph, int pw,
-                            float[] y, byte[] argmax) {
-        for (int ch = 0; ch < c; ch++)
-            for (int b = 0; b < n; b++) {
+                            float[] y, float[] argmax) {
+        boolean max = kind == Pooling.MAX;
+        FloatVector zero = FloatVector.zero(F), one = FloatVector.broadcast(F, 1f), two = FloatVector.broadcast(F, 2f),
+                three = FloatVector.broadcast(F, 3f);
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++) {
                 int in = (ch * n + b) * inPlane, out = (b * c + ch) * ph * pw;
                 for (int i = 0; i < ph; i++)
-                    for (int j = 0; j < pw; j++) {
-                        int base = in + 2 * i * xs + 2 * j, o = out + i * pw + j;
-                        float v0 = x[base], v1 = x[base + 1], v2 = x[base + xs], v3 = x[base + xs + 1];
-                        if (kind == Pooling.MAX) {
-                            float m = v0;
-                            int k = 0;
-                            if (v1 > m) { m = v1; k = 1; }
-                            if (v2 > m) { m = v2; k = 2; }
-                            if (v3 > m) { m = v3; k = 3; }
-                            y[o] = m;
-                            argmax[o] = (byte) k;
+                    for (int j = 0; j < pw; j += L / 2) {
+                        int top = in + 2 * i * xs + 2 * j, o = out + i * pw + j;
+                        FloatVector v0 = FloatVector.fromArray(F, x, top), v1 = FloatVector.fromArray(F, x, top + 1);
+                        FloatVector v2 = FloatVector.fromArray(F, x, top + xs), v3 = FloatVector.fromArray(F, x, top + xs + 1);
+                        if (max) {
+                            var g01 = v1.compare(VectorOperators.GT, v0);
+                            var g23 = v3.compare(VectorOperators.GT, v2);
+                            FloatVector m01 = v0.blend(v1, g01), m23 = v2.blend(v3, g23);
+                            var g = m23.compare(VectorOperators.GT, m01);
+                            m01.blend(m23, g).rearrange(EVEN).intoArray(y, o);
+                            zero.blend(one, g01).blend(two.blend(three, g23), g).rearrange(EVEN).intoArray(argmax, o);
                         } else {
-                            y[o] = (v0 + v1 + v2 + v3) * 0.25f;
+                            v0.add(v1).add(v2).add(v3).mul(0.25f).rearrange(EVEN).intoArray(y, o);
                         }
                     }
             }
@@ -343,8 +354,10 @@ final class CpuLayers {
      * The pooling and the activation before it, backward in one pass: dy (n, c, ph, pw) -> dx planes (c, n) of
      * inPlane = the gradient at the activation's input, f'(x) times what the window passes back (overwritten:
      * zero wherever no window reads). Only window positions of act and deriv (see activationForward) are read.
+     * Scalar: a vector version (per input lane: the window's gradient spread by a lane shuffle, masked by the
+     * argmax) measured slower, 34-39 against 30 us per chunk of 16 flux images for the first pooling.
      */
-    static void poolActivationBackward(Pooling kind, Activation a, float[] act, float[] deriv, float[] dy, byte[] argmax,
+    static void poolActivationBackward(Pooling kind, Activation a, float[] act, float[] deriv, float[] dy, float[] argmax,
                                        int c, int n, int inPlane, int xs, int ph, int pw, float[] dx) {
         Arrays.fill(dx, 0, c * n * inPlane, 0f);
         boolean relu = a == Activation.RELU;
@@ -356,7 +369,7 @@ final class CpuLayers {
                         int base = in + 2 * i * xs + 2 * j, o = out + i * pw + j;
                         float d = dy[o];
                         if (kind == Pooling.MAX) {
-                            int k = argmax[o], at = base + (k >> 1) * xs + (k & 1);
+                            int k = (int) argmax[o], at = base + (k >> 1) * xs + (k & 1);
                             dx[at] = relu ? (act[at] > 0 ? d : 0f) : d * deriv[at];
                         } else {
                             float q = d * 0.25f;
