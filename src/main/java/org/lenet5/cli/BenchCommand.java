@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (limit < 0) throw usage("--limit must be zero (all) or positive (got " + limit + ")");
         if (evalBatch < 1 || evalBatch > 65536) throw usage("--eval-batch-size must be between 1 and 65536 (got " + evalBatch + ")");
 
+        Path jsonFile = json == null || json.equals("-") ? null : jsonPath();   // refused now, not after the timing
         double[] loadAtStart = ProcessStatus.loadAverage();
         TrainTestData files = MnistLoader.load(dataset, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true, System.err);
         Dataset train = files.train();
@@ -123,8 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.print(report.toText());
             if (json != null) {
                 try {
-                    Json.write(Path.of(json), report.toMap());
-                } catch (IOException | java.nio.file.InvalidPathException e) {
+                    Json.write(jsonFile, report.toMap());
+                } catch (IOException e) {
                     throw new UserException(json + ": cannot write the JSON results (" + e.getMessage() + ")");
                 }
                 out.println("\nJSON: " + json);
@@ -132,6 +135,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** --json as a path whose directory exists or can be created (checked before the benchmark runs). */
+    private Path jsonPath() {
+        try {
+            Path p = Path.of(json).toAbsolutePath();
+            if (Files.isDirectory(p)) throw new UserException(json + ": is a directory; --json takes a file name");
+            for (Path dir = p.getParent(); dir != null; dir = dir.getParent())
+                if (Files.exists(dir)) {
+                    if (!Files.isDirectory(dir) || !Files.isWritable(dir))
+                        throw new UserException(json + ": cannot write the JSON results there (" + dir
+                                + (Files.isDirectory(dir) ? " is not writable)" : " is not a directory)"));
+                    break;
+                }
+            return Path.of(json);
+        } catch (InvalidPathException e) {
+            throw new UserException(json + ": not a valid file name (" + e.getMessage() + ")");
+        }
     }
 
     private List<Integer> positiveList(String option, String list, int max) {
