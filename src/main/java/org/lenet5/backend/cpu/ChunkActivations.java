@@ -22,6 +22,9 @@ final class ChunkActivations {
     final int capacity;
     /** Images in the chunk for the last forward pass. */
     int count;
+    /** Summed loss and correct count of those images. */
+    double lossSum;
+    int correct;
     /** Dataset index and label of each image. */
     final int[] images, labels;
 

@@ -12,6 +12,7 @@ import org.lenet5.train.OptimizerMath;
 import org.lenet5.train.OptimizerSettings;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.lenet5.backend.cpu.ChunkActivations.buffer;
 import static org.lenet5.model.ModelSpec.CLASSES;
@@ -21,27 +22,31 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  * layers, nothing allocated per step.
  *
  * <pre>
- * forwardBackward   each thread: its slice of the batch, in chunks of CHUNK images, forward + backward,
- *                   weight gradients into its own buffer
- * update            each thread: one range of the flat parameters: sum the threads' gradients in thread order,
+ * forwardBackward   the batch is cut into chunks of CHUNK images (chunk k: images [k*CHUNK, (k+1)*CHUNK));
+ *                   each thread claims the next unclaimed chunk until none is left: forward + backward,
+ *                   weight gradients into the chunk's own buffer
+ * update            each thread: one range of the flat parameters: sum the chunks' gradients in chunk order,
  *                   the optimizer rule (OptimizerMath), refresh the transposed dense weights in that range
- * evaluate          each thread: forward over its slice
+ * evaluate          each thread: forward over the chunks it claims
  * </pre>
- * Deterministic: the batch is split by position (thread t takes [t*n/T, (t+1)*n/T)), gradients are reduced in
- * a fixed order, and every kernel computes each value by a fixed sequence of operations. So the same inputs and
- * thread count give bit-identical results, and the forward pass of one image (evaluate's probabilities, loss and
- * accuracy) does not depend on the batch it is in nor on the thread count.
+ * Deterministic: a chunk's results do not depend on which thread ran it, gradients and losses are summed in
+ * chunk order, and every kernel computes each value by a fixed sequence of operations. So the same inputs give
+ * bit-identical results whatever the thread count, and the forward pass of one image (evaluate's probabilities,
+ * loss and accuracy) does not depend on the batch it is in. Claiming chunks (rather than a fixed slice per
+ * thread) keeps both threads busy when one of them starts late or is slowed by other work on the machine.
  *
  * <p>Memory: every image of maxBatch keeps its forward pass (for the backward pass and readOutput), about
- * 56 KB for flux 28x28 and 110 KB for classic 32x32, plus per-thread scratch for one chunk (a few MB).
+ * 56 KB for flux 28x28 and 110 KB for classic 32x32, plus per-thread scratch for one chunk (a few MB) and, once
+ * training starts, one gradient buffer (4 bytes per parameter, 178 KB) per chunk of the largest batch trained.
  *
  * <p>Needs the JVM option {@code --add-modules jdk.incubator.vector}.
  */
 public final class CpuBackend implements Backend {
 
     /**
-     * Images per chunk: large enough for long vector loops, small enough for a chunk's buffers to stay cached.
-     * Fixed, so where a slice is cut (and so the order gradients add up in) never depends on maxBatch.
+     * Images per chunk: large enough for long vector loops, small enough for a chunk's buffers to stay cached and
+     * for a batch of 32 to give each of 2 threads work to claim. Fixed, so where chunks are cut (and so the order
+     * gradients add up in) never depends on maxBatch or the thread count.
      */
     static final int CHUNK = 16;
 
@@ -56,15 +61,18 @@ public final class CpuBackend implements Backend {
     private final float[] fc1T, fc2T, fc3T;
 
     private final WorkerPool pool;
-    private final SliceWorker[] workers;
+    private final ChunkWorker[] workers;            // one per thread
+    private final ChunkActivations[] chunks;        // (maxBatch / CHUNK rounded up): chunk k of the last batch
+    private float[][] chunkGrads = new float[0][];  // chunk k's gradient (size + PAD), grown on demand
+    private final AtomicInteger nextChunk = new AtomicInteger();
     private boolean gradientsReduced = true;
-    private int lastCount;
+    private int lastCount, gradChunks;
     private boolean closed;
 
     // arguments of the task being run (set by the caller before pool.run, read by every member)
     private Dataset taskData;
     private int[] taskOrder;
-    private int taskFrom, taskCount;
+    private int taskFrom, taskCount, taskChunks;
     private OptimizerSettings taskOptimizer;
     private float taskLr;
     private long taskStep;
@@ -98,10 +106,12 @@ public final class CpuBackend implements Backend {
         this.fc2T = buffer(layout.fc2W.size());
         this.fc3T = buffer(layout.fc3W.size());
         int team = Math.min(threads, maxBatch);   // more threads than images would only idle
-        int sliceCapacity = (maxBatch + team - 1) / team;
-        this.workers = new SliceWorker[team];
+        int chunkCount = (maxBatch + CHUNK - 1) / CHUNK, chunkSize = Math.min(CHUNK, maxBatch);
+        this.chunks = new ChunkActivations[chunkCount];
+        for (int k = 0; k < chunkCount; k++) chunks[k] = new ChunkActivations(spec, Math.min(CHUNK, maxBatch - k * CHUNK));
+        this.workers = new ChunkWorker[team];
         for (int t = 0; t < team; t++)
-            workers[t] = new SliceWorker(spec, prep, layout, sliceCapacity, CHUNK, params, fc1T, fc2T, fc3T);
+            workers[t] = new ChunkWorker(spec, prep, layout, chunkSize, params, fc1T, fc2T, fc3T);
         this.pool = new WorkerPool(team, "lenet5-cpu");
     }
 
@@ -142,34 +152,46 @@ public final class CpuBackend implements Backend {
     @Override
     public BatchResult forwardBackward(Dataset data, int[] order, int from, int count) {
         begin(data, order, from, count);
+        if (chunkGrads.length < taskChunks) growGradients(taskChunks);
         pool.run(forwardBackwardTask);
         gradientsReduced = false;
-        return result(count);
+        gradChunks = taskChunks;
+        return result();
+    }
+
+    /** Once per larger batch, never per step: one gradient buffer per chunk. */
+    private void growGradients(int count) {
+        float[][] g = Arrays.copyOf(chunkGrads, count);
+        for (int k = chunkGrads.length; k < count; k++) g[k] = buffer(size);
+        chunkGrads = g;
     }
 
     private void forwardBackwardShare(int t) {
-        int n = taskCount, team = workers.length;
-        int start = t * n / team, end = (t + 1) * n / team;
-        workers[t].forwardBackward(taskData, taskOrder, taskFrom, start, end - start, n);
+        ChunkWorker w = workers[t];
+        for (int k; (k = nextChunk.getAndIncrement()) < taskChunks; ) {
+            int first = k * CHUNK;
+            w.forwardBackward(chunks[k], chunkGrads[k], taskData, taskOrder, taskFrom + first,
+                    Math.min(CHUNK, taskCount - first), taskCount);
+        }
     }
 
     @Override
     public BatchResult evaluate(Dataset data, int[] order, int from, int count, float[] probabilities) {
         begin(data, order, from, count);
         pool.run(evaluateTask);
-        if (probabilities != null) {
-            for (SliceWorker w : workers)
-                for (int i = 0; i < w.count; i++)
-                    w.chunkOf(i).copyOutput(LayerOutput.PROBABILITIES, w.indexInChunk(i), probabilities,
-                            (w.start + i) * CLASSES);
-        }
-        return result(count);
+        if (probabilities != null)
+            for (int k = 0; k < taskChunks; k++)
+                for (int i = 0; i < chunks[k].count; i++)
+                    chunks[k].copyOutput(LayerOutput.PROBABILITIES, i, probabilities, (k * CHUNK + i) * CLASSES);
+        return result();
     }
 
     private void evaluateShare(int t) {
-        int n = taskCount, team = workers.length;
-        int start = t * n / team, end = (t + 1) * n / team;
-        workers[t].evaluate(taskData, taskOrder, taskFrom, start, end - start);
+        ChunkWorker w = workers[t];
+        for (int k; (k = nextChunk.getAndIncrement()) < taskChunks; ) {
+            int first = k * CHUNK;
+            w.evaluate(chunks[k], taskData, taskOrder, taskFrom + first, Math.min(CHUNK, taskCount - first));
+        }
     }
 
     private void begin(Dataset data, int[] order, int from, int count) {
@@ -186,19 +208,22 @@ public final class CpuBackend implements Backend {
         taskOrder = order;
         taskFrom = from;
         taskCount = count;
+        taskChunks = (count + CHUNK - 1) / CHUNK;
         lastCount = count;
+        nextChunk.set(0);   // published to the workers by the pool's start of the task
     }
 
-    private BatchResult result(int count) {
+    /** The batch's loss and correct count, summed in chunk order. */
+    private BatchResult result() {
         double loss = 0;
         int correct = 0;
-        for (SliceWorker w : workers) {
-            loss += w.lossSum;
-            correct += w.correct;
+        for (int k = 0; k < taskChunks; k++) {
+            loss += chunks[k].lossSum;
+            correct += chunks[k].correct;
         }
         taskData = null;
         taskOrder = null;
-        return new BatchResult(loss, correct, count);
+        return new BatchResult(loss, correct, taskCount);
     }
 
     // ---------------------------------------------------------------- optimizer
@@ -232,11 +257,11 @@ public final class CpuBackend implements Backend {
         reduce(rangeStart(t), rangeStart(t + 1));
     }
 
-    /** grads[from, to) = the workers' gradients added in worker order (workers without images hold zeros). */
+    /** grads[from, to) = the last batch's chunk gradients added in chunk order. */
     private void reduce(int from, int to) {
-        System.arraycopy(workers[0].grad, from, grads, from, to - from);
-        for (int w = 1; w < workers.length; w++) {
-            float[] g = workers[w].grad;
+        System.arraycopy(chunkGrads[0], from, grads, from, to - from);
+        for (int k = 1; k < gradChunks; k++) {
+            float[] g = chunkGrads[k];
             for (int i = from; i < to; i++) grads[i] += g[i];
         }
     }
@@ -294,9 +319,8 @@ public final class CpuBackend implements Backend {
     public float[] readOutput(LayerOutput which) {
         int per = spec.outputSize(which);
         float[] r = new float[lastCount * per];
-        for (SliceWorker w : workers)
-            for (int i = 0; i < w.count; i++)
-                w.chunkOf(i).copyOutput(which, w.indexInChunk(i), r, (w.start + i) * per);
+        for (int k = 0; k * CHUNK < lastCount; k++)
+            for (int i = 0; i < chunks[k].count; i++) chunks[k].copyOutput(which, i, r, (k * CHUNK + i) * per);
         return r;
     }
 

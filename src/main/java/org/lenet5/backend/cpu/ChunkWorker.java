@@ -15,31 +15,22 @@ import static org.lenet5.backend.cpu.CpuLayers.*;
 import static org.lenet5.model.ModelSpec.*;
 
 /**
- * One thread's share of a batch: a contiguous slice of its images, run through the network in chunks of at most
- * {@code chunkSize} images (forward, then backward while the chunk is still in cache). The weight gradients of the
- * whole slice add up in this worker's own gradient buffer, which the backend later sums over workers in a fixed
- * order. Everything is allocated here, once.
+ * One thread's scratch for running chunks of at most {@code chunkSize} images through the network: forward, then
+ * backward while the chunk is still in cache. The chunk's forward state lives in its {@link ChunkActivations}
+ * (the backend keeps one per chunk of the batch, whichever thread runs it), its weight gradients go to the chunk's
+ * own gradient buffer. Nothing here carries over from one chunk to the next, so a chunk's results do not depend on
+ * which thread ran it. Everything is allocated here, once.
  */
-final class SliceWorker {
+final class ChunkWorker {
 
     private final ModelSpec spec;
     private final Preprocessing prep;
     private final ParameterLayout layout;
     private final Activation act;
     private final Pooling pool;
-    private final int chunkSize;
 
     /** Shared, read-only during a task: the parameters and the transposed dense weights. */
     private final float[] p, fc1T, fc2T, fc3T;
-
-    final ChunkActivations[] chunks;
-    /** This worker's gradient of the batch's mean loss over its slice, in the flat layout. */
-    final float[] grad;
-    /** Results of the last task. */
-    double lossSum;
-    int correct;
-    /** The slice of the last task: batch positions [start, start + count). */
-    int start, count;
 
     // backward scratch for one chunk
     private final float[] dLogits;      // (C, 10)
@@ -56,24 +47,18 @@ final class SliceWorker {
     private final int[] taps = new int[TAPS];
     private final float[] lanes = Gemm.dotScratch();
 
-    SliceWorker(ModelSpec spec, Preprocessing prep, ParameterLayout layout, int sliceCapacity, int chunkSize,
+    ChunkWorker(ModelSpec spec, Preprocessing prep, ParameterLayout layout, int chunkSize,
                 float[] params, float[] fc1T, float[] fc2T, float[] fc3T) {
         this.spec = spec;
         this.prep = prep;
         this.layout = layout;
         this.act = spec.activation();
         this.pool = spec.pooling();
-        this.chunkSize = chunkSize;
         this.p = params;
         this.fc1T = fc1T;
         this.fc2T = fc2T;
         this.fc3T = fc3T;
-        int chunkCount = (sliceCapacity + chunkSize - 1) / chunkSize;
-        this.chunks = new ChunkActivations[chunkCount];
-        for (int i = 0; i < chunkCount; i++)
-            chunks[i] = new ChunkActivations(spec, Math.min(chunkSize, sliceCapacity - i * chunkSize));
-        int c = Math.min(chunkSize, sliceCapacity);
-        this.grad = buffer(layout.size());
+        int c = chunkSize;
         int cols2 = c * spec.conv2H() * spec.conv2W();
         dLogits = buffer(c * CLASSES);
         dAct4 = buffer(c * F2);
@@ -87,36 +72,26 @@ final class SliceWorker {
         dConv1 = buffer(c * C1 * spec.inputSize());
     }
 
-    /** Forward and backward over batch positions [start, start + count) of a batch of {@code batch} images. */
-    void forwardBackward(Dataset data, int[] order, int from, int start, int count, int batch) {
-        this.start = start;
-        this.count = count;
-        lossSum = 0;
-        correct = 0;
+    /**
+     * Forward and backward over images data[order[first .. first + n)] into chunk a; grad (the chunk's own buffer,
+     * overwritten) receives the gradient of the batch's mean loss over these images, a.lossSum and a.correct
+     * their summed loss and correct count.
+     *
+     * @param batch the whole batch's size (the loss is its mean)
+     */
+    void forwardBackward(ChunkActivations a, float[] grad, Dataset data, int[] order, int first, int n, int batch) {
+        forward(a, data, order, first, n);
+        a.lossSum = softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, batch);
+        a.correct = countCorrect(a, n);
         Arrays.fill(grad, 0f);
-        for (int k = 0, done = 0; done < count; k++, done += chunkSize) {
-            ChunkActivations a = chunks[k];
-            int n = Math.min(chunkSize, count - done);
-            forward(a, data, order, from + start + done, n);
-            lossSum += softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, batch);
-            correct += countCorrect(a, n);
-            backward(a, n);
-        }
+        backward(a, grad, n);
     }
 
-    /** Forward only over batch positions [start, start + count); softmax outputs stay in the chunks. */
-    void evaluate(Dataset data, int[] order, int from, int start, int count) {
-        this.start = start;
-        this.count = count;
-        lossSum = 0;
-        correct = 0;
-        for (int k = 0, done = 0; done < count; k++, done += chunkSize) {
-            ChunkActivations a = chunks[k];
-            int n = Math.min(chunkSize, count - done);
-            forward(a, data, order, from + start + done, n);
-            lossSum += softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, null, 1);
-            correct += countCorrect(a, n);
-        }
+    /** Forward only over data[order[first .. first + n)] into chunk a; softmax outputs stay in the chunk. */
+    void evaluate(ChunkActivations a, Dataset data, int[] order, int first, int n) {
+        forward(a, data, order, first, n);
+        a.lossSum = softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, null, 1);
+        a.correct = countCorrect(a, n);
     }
 
     private static int countCorrect(ChunkActivations a, int n) {
@@ -124,11 +99,6 @@ final class SliceWorker {
         for (int b = 0; b < n; b++) if (argmax(a.logits, b) == a.labels[b]) c++;
         return c;
     }
-
-    /** The chunk holding slice image i, and i's place in it. */
-    ChunkActivations chunkOf(int i) { return chunks[i / chunkSize]; }
-
-    int indexInChunk(int i) { return i % chunkSize; }
 
     // ---------------------------------------------------------------- the network, one chunk of n images
 
@@ -161,7 +131,7 @@ final class SliceWorker {
     }
 
     /** From dLogits (set by the loss) back to the first convolution's weights; col2 still holds this chunk's im2col. */
-    private void backward(ChunkActivations a, int n) {
+    private void backward(ChunkActivations a, float[] grad, int n) {
         int h = spec.inputHeight(), w = spec.inputWidth(), hw = h * w;
         int p1h = spec.pool1H(), p1w = spec.pool1W();
         int plane2 = spec.conv2H() * spec.conv2W(), cols2 = n * plane2;
