@@ -2,6 +2,7 @@ package org.lenet5.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -231,20 +232,37 @@ final class Gemm {
 
     /**
      * The 4x3 block's sums (lanes holds its 12 vectors, row-major) into C: each element once, also where an edge
-     * block repeats a row or column (accumulation!).
+     * block repeats a row or column (accumulation!). Each vector is summed by {@link #sumLanes}' tree, done with
+     * lane rotations here, in a method of its own: C2 compiles these shuffles to single instructions only in a
+     * small method (in dotRows they would exceed its inlining budget and box the vectors).
      */
     private static void storeBlock(float[] c, int cOff, int ldc, int r, int r1, int r2, int r3, int s, int s1, int s2,
                                    boolean accumulate, float[] lanes) {
+        for (int v = 0; v < 12; v++) {
+            FloatVector x = FloatVector.fromArray(F, lanes, v * L);
+            if (L >= 16) x = x.add(x.rearrange(ROTATE_8));
+            if (L >= 8) x = x.add(x.rearrange(ROTATE_4));
+            if (L >= 4) x = x.add(x.rearrange(ROTATE_2));
+            x.add(x.rearrange(ROTATE_1)).intoArray(lanes, v * L);   // the sum in lane 0
+        }
         storeRow(c, cOff + r * ldc, s, s1, s2, lanes, 0, accumulate);
         if (r1 != r) storeRow(c, cOff + r1 * ldc, s, s1, s2, lanes, 3 * L, accumulate);
         if (r2 != r1) storeRow(c, cOff + r2 * ldc, s, s1, s2, lanes, 6 * L, accumulate);
         if (r3 != r2) storeRow(c, cOff + r3 * ldc, s, s1, s2, lanes, 9 * L, accumulate);
     }
 
+    /** Lane i takes lane (i + k) mod L: adding it to the vector pairs lanes i and i + k as sumLanes' tree does. */
+    private static final VectorShuffle<Float> ROTATE_8 = rotation(8), ROTATE_4 = rotation(4), ROTATE_2 = rotation(2),
+            ROTATE_1 = rotation(1);
+
+    private static VectorShuffle<Float> rotation(int k) {
+        return VectorShuffle.fromOp(F, i -> (i + k) % L);
+    }
+
     private static void storeRow(float[] c, int row, int s, int s1, int s2, float[] lanes, int at, boolean accumulate) {
-        store(c, row + s, treeSum(lanes, at), accumulate);
-        if (s1 != s) store(c, row + s1, treeSum(lanes, at + L), accumulate);
-        if (s2 != s1) store(c, row + s2, treeSum(lanes, at + 2 * L), accumulate);
+        store(c, row + s, lanes[at], accumulate);
+        if (s1 != s) store(c, row + s1, lanes[at + L], accumulate);
+        if (s2 != s1) store(c, row + s2, lanes[at + 2 * L], accumulate);
     }
 
     private static void store(float[] c, int i, float v, boolean accumulate) {
