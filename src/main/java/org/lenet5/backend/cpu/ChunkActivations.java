@@ -3,6 +3,7 @@ package org.lenet5.backend.cpu;
 import org.lenet5.model.Activation;
 import org.lenet5.model.LayerOutput;
 import org.lenet5.model.ModelSpec;
+import org.lenet5.model.Pooling;
 
 import static org.lenet5.backend.cpu.Gemm.PAD;
 import static org.lenet5.model.ModelSpec.C1;
@@ -29,6 +30,11 @@ final class ChunkActivations {
     final int[] images, labels;
 
     final float[] input;                    // (n, H, W)
+    /**
+     * ReLU followed by max pooling (flux): the pooling takes the ReLU of the window maxima of conv1 and conv2,
+     * so act1 and act2 are not kept (null) and copyOutput computes them from conv1 and conv2.
+     */
+    final boolean fusedReluMaxPool;
     final float[] conv1, act1, deriv1;      // (6, n, H, W) grid; deriv1 only for the scaled tanh
     final float[] pool1;                    // (n, 6, P1h, P1w)
     final float[] argmax1;                  // (n, 6, P1h, P1w), max pooling: the window position that won, 0-3
@@ -50,13 +56,14 @@ final class ChunkActivations {
         images = new int[capacity];
         labels = new int[capacity];
         input = buffer(capacity * spec.inputSize());
+        fusedReluMaxPool = spec.activation() == Activation.RELU && spec.pooling() == Pooling.MAX;
         conv1 = buffer(capacity * grid);
-        act1 = buffer(capacity * grid);
+        act1 = fusedReluMaxPool ? null : buffer(capacity * grid);
         deriv1 = tanh ? buffer(capacity * grid) : null;
         pool1 = buffer(capacity * spec.outputSize(LayerOutput.POOL1));
         argmax1 = buffer(capacity * spec.outputSize(LayerOutput.POOL1));
         conv2 = buffer(capacity * conv2Size);
-        act2 = buffer(capacity * conv2Size);
+        act2 = fusedReluMaxPool ? null : buffer(capacity * conv2Size);
         deriv2 = tanh ? buffer(capacity * conv2Size) : null;
         pool2 = buffer(capacity * spec.flatSize());
         argmax2 = buffer(capacity * spec.flatSize());
@@ -78,18 +85,20 @@ final class ChunkActivations {
         switch (which) {
             case INPUT -> System.arraycopy(input, b * spec.inputSize(), dst, off, spec.inputSize());
             case CONV1, ACT1 -> {
-                float[] src = which == LayerOutput.CONV1 ? conv1 : act1;
+                float[] src = which == LayerOutput.CONV1 || act1 == null ? conv1 : act1;
                 int h = spec.conv1H(), w = spec.conv1W(), hw = spec.inputSize(), stride = spec.inputWidth();
                 for (int o = 0; o < C1; o++)
                     for (int i = 0; i < h; i++)
                         System.arraycopy(src, (o * n + b) * hw + i * stride, dst, off + (o * h + i) * w, w);
+                if (which == LayerOutput.ACT1 && act1 == null) relu(dst, off, C1 * h * w);
             }
             case POOL1 -> copyRow(pool1, b, spec.outputSize(LayerOutput.POOL1), dst, off);
             case CONV2, ACT2 -> {
-                float[] src = which == LayerOutput.CONV2 ? conv2 : act2;
+                float[] src = which == LayerOutput.CONV2 || act2 == null ? conv2 : act2;
                 int plane = spec.conv2H() * spec.conv2W();
                 for (int o = 0; o < C2; o++)
                     System.arraycopy(src, (o * n + b) * plane, dst, off + o * plane, plane);
+                if (which == LayerOutput.ACT2 && act2 == null) relu(dst, off, C2 * plane);
             }
             case POOL2 -> copyRow(pool2, b, spec.flatSize(), dst, off);
             case FC1 -> copyRow(fc1, b, F1, dst, off);
@@ -99,6 +108,11 @@ final class ChunkActivations {
             case LOGITS -> copyRow(logits, b, CLASSES, dst, off);
             case PROBABILITIES -> copyRow(probabilities, b, CLASSES, dst, off);
         }
+    }
+
+    /** ReLU in place, as CpuLayers.activationForward computes it (x > 0 ? x : 0). */
+    private static void relu(float[] x, int off, int len) {
+        for (int i = off; i < off + len; i++) x[i] = x[i] > 0 ? x[i] : 0f;
     }
 
     private static void copyRow(float[] src, int b, int size, float[] dst, int off) {

@@ -76,7 +76,7 @@ final class ChunkWorker {
 
     /**
      * Forward and backward over images data[order[first .. first + n)] into chunk a; grad (the chunk's own buffer,
-     * overwritten) receives the gradient of the batch's mean loss over these images, a.lossSum and a.correct
+     * every element overwritten) receives the gradient of the batch's mean loss over these images, a.lossSum and a.correct
      * their summed loss and correct count.
      *
      * @param batch the whole batch's size (the loss is its mean)
@@ -85,8 +85,7 @@ final class ChunkWorker {
         forward(a, data, order, first, n);
         a.lossSum = softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, batch);
         a.correct = countCorrect(a, n);
-        Arrays.fill(grad, 0f);
-        backward(a, grad, n);
+        backward(a, grad, n);   // writes every gradient element
     }
 
     /** Forward only over data[order[first .. first + n)] into chunk a; softmax outputs stay in the chunk. */
@@ -125,14 +124,22 @@ final class ChunkWorker {
             prep.apply(pixels, image * imageSize, a.input, b * hw);                                 // (n, H, W)
         }
         conv1Forward(a.input, n, h, w, p, layout.conv1W.offset(), layout.conv1B.offset(), a.conv1); // (6, n, H, W)
-        int span = (spec.conv1H() - 1) * w + spec.conv1W();
-        for (int plane = 0; plane < C1 * n; plane++)
-            activationForward(act, a.conv1, a.act1, a.deriv1, plane * hw, span);
-        poolForward(pool, a.act1, C1, n, hw, w, p1h, p1w, a.pool1, a.argmax1);                     // (n, 6, P1h, P1w)
+        if (a.fusedReluMaxPool) {   // ReLU applied to the window maxima: its outputs are never written
+            poolForward(pool, true, a.conv1, C1, n, hw, w, p1h, p1w, a.pool1, a.argmax1);          // (n, 6, P1h, P1w)
+        } else {
+            int span = (spec.conv1H() - 1) * w + spec.conv1W();
+            for (int plane = 0; plane < C1 * n; plane++)
+                activationForward(act, a.conv1, a.act1, a.deriv1, plane * hw, span);
+            poolForward(pool, a.act1, C1, n, hw, w, p1h, p1w, a.pool1, a.argmax1);                 // (n, 6, P1h, P1w)
+        }
         im2col(a.pool1, n, C1, p1h, p1w, col2);                                                     // (150, n*OH2*OW2)
         conv2Forward(col2, C1, C2, cols2, p, layout.conv2W.offset(), layout.conv2B.offset(), a.conv2); // (16, n*OH2*OW2)
-        activationForward(act, a.conv2, a.act2, a.deriv2, 0, C2 * cols2);
-        poolForward(pool, a.act2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
+        if (a.fusedReluMaxPool) {
+            poolForward(pool, true, a.conv2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
+        } else {
+            activationForward(act, a.conv2, a.act2, a.deriv2, 0, C2 * cols2);
+            poolForward(pool, a.act2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
+        }
         denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1);       // (n, 120)
         activationForward(act, a.fc1, a.act3, a.deriv3, 0, n * F1);
         denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2);                     // (n, 84)
@@ -153,12 +160,18 @@ final class ChunkWorker {
         activationBackward(act, a.act3, a.deriv3, dAct3, 0, n * F1);
         denseBackward(a.pool2, n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3,
                 grad, layout.fc1W.offset(), layout.fc1B.offset(), dPool2);                         // (n, flat)
-        poolActivationBackward(pool, act, a.act2, a.deriv2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(),
-                spec.pool2H(), spec.pool2W(), dConv2);                                               // (16, n*OH2*OW2)
+        if (a.fusedReluMaxPool)
+            maxPoolReluBackward(a.pool2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), dConv2);
+        else
+            poolActivationBackward(pool, act, a.act2, a.deriv2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(),
+                    spec.pool2H(), spec.pool2W(), dConv2);                                           // (16, n*OH2*OW2)
         conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2,
                 grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, rowOffsets, lanes);     // (150, n*OH2*OW2)
-        col2im(dCol2, n, C1, p1h, p1w, col2imKeep, dPool1);                                                    // (n, 6, P1h, P1w)
-        poolActivationBackward(pool, act, a.act1, a.deriv1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1); // (6, n, H, W)
+        col2im(dCol2, n, C1, p1h, p1w, col2imKeep, dPool1);                                        // (n, 6, P1h, P1w)
+        if (a.fusedReluMaxPool)
+            maxPoolReluBackward(a.pool1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1);
+        else
+            poolActivationBackward(pool, act, a.act1, a.deriv1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1); // (6, n, H, W)
         conv1Backward(a.input, n, h, w, dConv1, grad, layout.conv1W.offset(), layout.conv1B.offset(), taps, lanes);
     }
 }

@@ -27,8 +27,8 @@ import static org.lenet5.model.ModelSpec.KERNEL;
  * pool2  (n, 16*P2h*P2w)          NCHW flattened, as fc1 reads it
  * fc     (n, units)
  * </pre>
- * Backward functions add the weight and bias gradients into a per-thread gradient buffer (the caller zeroes
- * it once per batch) and overwrite their input gradients.
+ * Backward functions write (not add) the weight and bias gradients of the chunk into its own gradient buffer,
+ * so it needs no zeroing, and overwrite their input gradients.
  */
 final class CpuLayers {
 
@@ -86,7 +86,7 @@ final class CpuLayers {
     }
 
     /**
-     * dy (6, n, h, w) grid, zero outside the valid positions -> dWeight (6, 25) at gwo, dBias (6) at gbo, added into g.
+     * dy (6, n, h, w) grid, zero outside the valid positions -> dWeight (6, 25) at gwo, dBias (6) at gbo, written into g.
      * dW[o][u][v] = sum over grid positions q of dy[o][q] * x[q + u*w + v], taken over the whole chunk at once:
      * a valid q never reads past its own image, and the junk q (where it would) carry a zero gradient.
      * The input needs no gradient.
@@ -99,8 +99,8 @@ final class CpuLayers {
         for (int u = 0; u < KERNEL; u++)
             for (int v = 0; v < KERNEL; v++) taps[u * KERNEL + v] = u * w + v;
         int len = plane - ((KERNEL - 1) * w + KERNEL - 1);
-        Gemm.dotRows(dy, 0, plane, x, 0, taps, g, gwo, TAPS, C1, TAPS, len, true, lanes);
-        for (int o = 0; o < C1; o++) g[gbo + o] += Gemm.sum(dy, o * plane, plane, lanes);
+        Gemm.dotRows(dy, 0, plane, x, 0, taps, g, gwo, TAPS, C1, TAPS, len, lanes);
+        for (int o = 0; o < C1; o++) g[gbo + o] = Gemm.sum(dy, o * plane, plane, lanes);
     }
 
     // ---------------------------------------------------------------- conv2: 5x5, c -> k, im2col + matrix product
@@ -189,7 +189,7 @@ final class CpuLayers {
     }
 
     /**
-     * dy (k, P) -> dWeight (k, c*25) += dy · col^T at gwo, dBias (k) += row sums at gbo, and
+     * dy (k, P) -> dWeight (k, c*25) = dy · col^T at gwo, dBias (k) = row sums at gbo, and
      * dcol (c*25, P) at DCOL_OFFSET = weight^T · dy (the caller turns it into the input gradient with col2im).
      *
      * @param rowOffsets scratch int[c*25]
@@ -198,8 +198,8 @@ final class CpuLayers {
                               float[] g, int gwo, int gbo, float[] dcol, int[] rowOffsets, float[] lanes) {
         int taps = c * TAPS;
         for (int s = 0; s < taps; s++) rowOffsets[s] = s * cols;
-        Gemm.dotRows(dy, 0, cols, col, 0, rowOffsets, g, gwo, taps, k, taps, cols, true, lanes);
-        for (int o = 0; o < k; o++) g[gbo + o] += Gemm.sum(dy, o * cols, cols, lanes);
+        Gemm.dotRows(dy, 0, cols, col, 0, rowOffsets, g, gwo, taps, k, taps, cols, lanes);
+        for (int o = 0; o < k; o++) g[gbo + o] = Gemm.sum(dy, o * cols, cols, lanes);
         // weight (k, taps) read as its transpose: A[r = tap][kk = o] = p[wo + o*taps + tap]
         Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, DCOL_OFFSET, cols, taps, k, cols, Gemm.Init.ZERO, null, 0);
     }
@@ -325,6 +325,17 @@ final class CpuLayers {
      */
     static void poolForward(Pooling kind, float[] x, int c, int n, int inPlane, int xs, int ph, int pw,
                             float[] y, float[] argmax) {
+        poolForward(kind, false, x, c, n, inPlane, xs, ph, pw, y, argmax);
+    }
+
+    /**
+     * With reluOfMax (max pooling only), x holds pre-activations and y = ReLU(window max): the same as max pooling
+     * ReLU's outputs (ReLU is monotonic), without writing them. argmax then names the largest pre-activation, the
+     * same window position as over the ReLU outputs wherever the max is positive; where it is not, ReLU passes
+     * no gradient back (see maxPoolReluBackward), so the position does not matter.
+     */
+    static void poolForward(Pooling kind, boolean reluOfMax, float[] x, int c, int n, int inPlane, int xs, int ph,
+                            int pw, float[] y, float[] argmax) {
         boolean max = kind == Pooling.MAX;
         FloatVector zero = FloatVector.zero(F), one = FloatVector.broadcast(F, 1f), two = FloatVector.broadcast(F, 2f),
                 three = FloatVector.broadcast(F, 3f);
@@ -341,7 +352,9 @@ final class CpuLayers {
                             var g23 = v3.compare(VectorOperators.GT, v2);
                             FloatVector m01 = v0.blend(v1, g01), m23 = v2.blend(v3, g23);
                             var g = m23.compare(VectorOperators.GT, m01);
-                            m01.blend(m23, g).rearrange(EVEN).intoArray(y, o);
+                            FloatVector m = m01.blend(m23, g);
+                            if (reluOfMax) m = zero.blend(m, m.compare(VectorOperators.GT, 0f));   // x > 0 ? x : 0
+                            m.rearrange(EVEN).intoArray(y, o);
                             zero.blend(one, g01).blend(two.blend(three, g23), g).rearrange(EVEN).intoArray(argmax, o);
                         } else {
                             v0.add(v1).add(v2).add(v3).mul(0.25f).rearrange(EVEN).intoArray(y, o);
@@ -386,6 +399,25 @@ final class CpuLayers {
             }
     }
 
+    /**
+     * Backward of ReLU then max pooling, fused as in poolForward with reluOfMax: dy (n, c, ph, pw) -> dx planes
+     * (c, n) of inPlane (overwritten, zero wherever no window reads): the window's winner gets dy where the
+     * pooled output (= ReLU of the winner) is positive, ReLU'(0) = 0 included.
+     */
+    static void maxPoolReluBackward(float[] pooled, float[] dy, float[] argmax, int c, int n, int inPlane, int xs,
+                                    int ph, int pw, float[] dx) {
+        Arrays.fill(dx, 0, c * n * inPlane, 0f);
+        for (int ch = 0; ch < c; ch++)
+            for (int b = 0; b < n; b++) {
+                int in = (ch * n + b) * inPlane, out = (b * c + ch) * ph * pw;
+                for (int i = 0; i < ph; i++)
+                    for (int j = 0; j < pw; j++) {
+                        int o = out + i * pw + j, k = (int) argmax[o];
+                        if (pooled[o] > 0) dx[in + (2 * i + (k >> 1)) * xs + 2 * j + (k & 1)] = dy[o];
+                    }
+            }
+    }
+
     // ---------------------------------------------------------------- dense
 
     /** x (n, in), weight^T (in, out) (the backend's transposed copy), bias (out) at bo in p -> y (n, out). */
@@ -394,14 +426,15 @@ final class CpuLayers {
     }
 
     /**
-     * dy (n, out) -> dWeight (out, in) += dy^T x at gwo, dBias (out) += column sums at gbo in g,
+     * dy (n, out) -> dWeight (out, in) = dy^T x at gwo, dBias (out) = column sums at gbo in g,
      * and dx (n, in) = dy · weight (weight (out, in) at wo in p).
      */
     static void denseBackward(float[] x, int n, int in, float[] p, int wo, int out, float[] dy,
                               float[] g, int gwo, int gbo, float[] dx) {
         // A = dy^T: A[r = o][k = b] = dy[b*out + o]
-        Gemm.multiply(dy, 0, 1, out, x, 0, in, g, gwo, in, out, n, in, Gemm.Init.ACCUMULATE, null, 0);
-        for (int b = 0; b < n; b++)
+        Gemm.multiply(dy, 0, 1, out, x, 0, in, g, gwo, in, out, n, in, Gemm.Init.ZERO, null, 0);
+        System.arraycopy(dy, 0, g, gbo, out);
+        for (int b = 1; b < n; b++)
             for (int o = 0; o < out; o++) g[gbo + o] += dy[b * out + o];
         Gemm.multiply(dy, 0, out, 1, p, wo, in, dx, 0, in, n, out, in, Gemm.Init.ZERO, null, 0);
     }

@@ -46,8 +46,6 @@ final class Gemm {
     enum Init {
         /** C = A·B */
         ZERO,
-        /** C += A·B */
-        ACCUMULATE,
         /** C[r][p] = bias[r] + (A·B)[r][p] (a convolution: one bias per output channel) */
         ROW_BIAS,
         /** C[r][p] = bias[p] + (A·B)[r][p] (a dense layer: one bias per output unit) */
@@ -88,12 +86,6 @@ final class Gemm {
             case ZERO -> {
                 s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = FloatVector.zero(F);
             }
-            case ACCUMULATE -> {
-                s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
-                s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
-                s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
-                s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
-            }
             case ROW_BIAS -> {
                 s00 = s01 = FloatVector.broadcast(F, bias[biasOff + r]);
                 s10 = s11 = FloatVector.broadcast(F, bias[biasOff + r1]);
@@ -132,10 +124,6 @@ final class Gemm {
         FloatVector s0, s1, s2, s3;
         switch (init) {
             case ZERO -> s0 = s1 = s2 = s3 = FloatVector.zero(F);
-            case ACCUMULATE -> {
-                s0 = FloatVector.fromArray(F, c, c0); s1 = FloatVector.fromArray(F, c, c1);
-                s2 = FloatVector.fromArray(F, c, c2); s3 = FloatVector.fromArray(F, c, c3);
-            }
             case ROW_BIAS -> {
                 s0 = FloatVector.broadcast(F, bias[biasOff + r]); s1 = FloatVector.broadcast(F, bias[biasOff + r1]);
                 s2 = FloatVector.broadcast(F, bias[biasOff + r2]); s3 = FloatVector.broadcast(F, bias[biasOff + r3]);
@@ -168,7 +156,7 @@ final class Gemm {
     // ---------------------------------------------------------------- C = init + A B^T (row dot products)
 
     /**
-     * C[r][s] (+)= sum over q < len of A[r][q] · B[s][q], for r < rows, s < cols, where
+     * C[r][s] = sum over q < len of A[r][q] · B[s][q], for r < rows, s < cols, where
      * A[r][q] = a[aOff + r*lda + q] and B[s][q] = b[bOff + bRow[s] + q] (bRow lets B's rows be shifted
      * windows of one image, as in the first convolution's weight gradient). C[r][s] = c[cOff + r*ldc + s].
      * Each dot keeps one vector of partial sums (lane i sums q = i mod L), then {@link #sumLanes}.
@@ -176,7 +164,7 @@ final class Gemm {
      * @param lanes scratch from {@link #dotScratch} (one per thread)
      */
     static void dotRows(float[] a, int aOff, int lda, float[] b, int bOff, int[] bRow,
-                        float[] c, int cOff, int ldc, int rows, int cols, int len, boolean accumulate, float[] lanes) {
+                        float[] c, int cOff, int ldc, int rows, int cols, int len, float[] lanes) {
         int full = len - len % L;
         VectorMask<Float> tail = TAIL[len - full];
         FloatVector zero = FloatVector.zero(F);
@@ -222,7 +210,7 @@ final class Gemm {
                 t10.intoArray(lanes, 3 * L); t11.intoArray(lanes, 4 * L); t12.intoArray(lanes, 5 * L);
                 t20.intoArray(lanes, 6 * L); t21.intoArray(lanes, 7 * L); t22.intoArray(lanes, 8 * L);
                 t30.intoArray(lanes, 9 * L); t31.intoArray(lanes, 10 * L); t32.intoArray(lanes, 11 * L);
-                storeBlock(c, cOff, ldc, r, r1, r2, r3, s, s1, s2, accumulate, lanes);
+                storeBlock(c, cOff, ldc, r, r1, r2, r3, s, s1, s2, lanes);
             }
         }
     }
@@ -231,13 +219,13 @@ final class Gemm {
     static float[] dotScratch() { return new float[12 * L]; }
 
     /**
-     * The 4x3 block's sums (lanes holds its 12 vectors, row-major) into C: each element once, also where an edge
-     * block repeats a row or column (accumulation!). Each vector is summed by {@link #sumLanes}' tree, done with
+     * The 4x3 block's sums (lanes holds its 12 vectors, row-major) into C (an edge block that repeats row rows-1
+     * or column cols-1 stores the same value twice). Each vector is summed by {@link #sumLanes}' tree, done with
      * lane rotations here, in a method of its own: C2 compiles these shuffles to single instructions only in a
      * small method (in dotRows they would exceed its inlining budget and box the vectors).
      */
     private static void storeBlock(float[] c, int cOff, int ldc, int r, int r1, int r2, int r3, int s, int s1, int s2,
-                                   boolean accumulate, float[] lanes) {
+                                   float[] lanes) {
         for (int v = 0; v < 12; v++) {
             FloatVector x = FloatVector.fromArray(F, lanes, v * L);
             if (L >= 16) x = x.add(x.rearrange(ROTATE_8));
@@ -245,10 +233,10 @@ final class Gemm {
             if (L >= 4) x = x.add(x.rearrange(ROTATE_2));
             x.add(x.rearrange(ROTATE_1)).intoArray(lanes, v * L);   // the sum in lane 0
         }
-        storeRow(c, cOff + r * ldc, s, s1, s2, lanes, 0, accumulate);
-        if (r1 != r) storeRow(c, cOff + r1 * ldc, s, s1, s2, lanes, 3 * L, accumulate);
-        if (r2 != r1) storeRow(c, cOff + r2 * ldc, s, s1, s2, lanes, 6 * L, accumulate);
-        if (r3 != r2) storeRow(c, cOff + r3 * ldc, s, s1, s2, lanes, 9 * L, accumulate);
+        storeRow(c, cOff + r * ldc, s, s1, s2, lanes, 0);
+        if (r1 != r) storeRow(c, cOff + r1 * ldc, s, s1, s2, lanes, 3 * L);
+        if (r2 != r1) storeRow(c, cOff + r2 * ldc, s, s1, s2, lanes, 6 * L);
+        if (r3 != r2) storeRow(c, cOff + r3 * ldc, s, s1, s2, lanes, 9 * L);
     }
 
     /** Lane i takes lane (i + k) mod L: adding it to the vector pairs lanes i and i + k as sumLanes' tree does. */
@@ -259,15 +247,12 @@ final class Gemm {
         return VectorShuffle.fromOp(F, i -> (i + k) % L);
     }
 
-    private static void storeRow(float[] c, int row, int s, int s1, int s2, float[] lanes, int at, boolean accumulate) {
-        store(c, row + s, lanes[at], accumulate);
-        if (s1 != s) store(c, row + s1, lanes[at + L], accumulate);
-        if (s2 != s1) store(c, row + s2, lanes[at + 2 * L], accumulate);
+    private static void storeRow(float[] c, int row, int s, int s1, int s2, float[] lanes, int at) {
+        c[row + s] = lanes[at];
+        c[row + s1] = lanes[at + L];
+        c[row + s2] = lanes[at + 2 * L];
     }
 
-    private static void store(float[] c, int i, float v, boolean accumulate) {
-        c[i] = accumulate ? c[i] + v : v;
-    }
 
     /** Sum of x[off, off + len), by the same lane-then-tree order as {@link #dotRows}. */
     static float sum(float[] x, int off, int len, float[] lanes) {
