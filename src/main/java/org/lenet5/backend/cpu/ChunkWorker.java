@@ -45,6 +45,7 @@ final class ChunkWorker {
     private final float[] dConv1;       // (6, C, H, W) grid
     private final int[] rowOffsets = new int[C1 * TAPS];
     private final int[] taps = new int[TAPS];
+    private final int[] planes = new int[C2];
     private final float[] lanes = Gemm.dotScratch();
     /** Keeps the touching loads of forward() from being optimised away. */
     @SuppressWarnings("unused") private int touchedSum;
@@ -166,12 +167,12 @@ final class ChunkWorker {
             poolActivationBackward(pool, act, a.act2, a.deriv2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(),
                     spec.pool2H(), spec.pool2W(), dConv2);                                           // (16, n*OH2*OW2)
         conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2,
-                grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, rowOffsets, lanes);     // (150, n*OH2*OW2)
+                grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, rowOffsets, planes, lanes);     // (150, n*OH2*OW2)
         col2im(dCol2, n, C1, p1h, p1w, col2imKeep, dPool1);                                        // (n, 6, P1h, P1w)
         if (a.fusedReluMaxPool)
             maxPoolReluBackward(a.pool1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1);
         else
             poolActivationBackward(pool, act, a.act1, a.deriv1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1); // (6, n, H, W)
-        conv1Backward(a.input, n, h, w, dConv1, grad, layout.conv1W.offset(), layout.conv1B.offset(), taps, lanes);
+        conv1Backward(a.input, n, h, w, dConv1, grad, layout.conv1W.offset(), layout.conv1B.offset(), taps, planes, lanes);
     }
 }

@@ -91,15 +91,19 @@ final class CpuLayers {
      * a valid q never reads past its own image, and the junk q (where it would) carry a zero gradient.
      * The input needs no gradient.
      *
-     * @param taps scratch int[25] for the tap offsets u*w + v
+     * @param taps   scratch int[25] for the tap offsets u*w + v
+     * @param planes scratch int[6] for the channels' plane offsets
      */
     static void conv1Backward(float[] x, int n, int h, int w, float[] dy, float[] g, int gwo, int gbo,
-                              int[] taps, float[] lanes) {
+                              int[] taps, int[] planes, float[] lanes) {
         int hw = h * w, plane = n * hw;
         for (int u = 0; u < KERNEL; u++)
             for (int v = 0; v < KERNEL; v++) taps[u * KERNEL + v] = u * w + v;
+        for (int o = 0; o < C1; o++) planes[o] = o * plane;
         int len = plane - ((KERNEL - 1) * w + KERNEL - 1);
-        Gemm.dotRows(dy, 0, plane, x, 0, taps, g, gwo, TAPS, C1, TAPS, len, lanes);
+        // the 25 taps as rows (7 blocks of 4, 28 rows for 25) and the 6 channels as columns (2 blocks of 3):
+        // C[tap][o] is dW[o][tap] = g[gwo + o*25 + tap]
+        Gemm.dotRows(x, 0, taps, dy, 0, planes, g, gwo, 1, TAPS, TAPS, C1, len, lanes);
         for (int o = 0; o < C1; o++) g[gbo + o] = Gemm.sum(dy, o * plane, plane, lanes);
     }
 
@@ -193,12 +197,14 @@ final class CpuLayers {
      * dcol (c*25, P) at DCOL_OFFSET = weight^T · dy (the caller turns it into the input gradient with col2im).
      *
      * @param rowOffsets scratch int[c*25]
+     * @param planes     scratch int[k]
      */
     static void conv2Backward(float[] col, int c, int k, int cols, float[] p, int wo, float[] dy,
-                              float[] g, int gwo, int gbo, float[] dcol, int[] rowOffsets, float[] lanes) {
+                              float[] g, int gwo, int gbo, float[] dcol, int[] rowOffsets, int[] planes, float[] lanes) {
         int taps = c * TAPS;
         for (int s = 0; s < taps; s++) rowOffsets[s] = s * cols;
-        Gemm.dotRows(dy, 0, cols, col, 0, rowOffsets, g, gwo, taps, k, taps, cols, lanes);
+        for (int o = 0; o < k; o++) planes[o] = o * cols;
+        Gemm.dotRows(dy, 0, planes, col, 0, rowOffsets, g, gwo, taps, 1, k, taps, cols, lanes);
         for (int o = 0; o < k; o++) g[gbo + o] = Gemm.sum(dy, o * cols, cols, lanes);
         // weight (k, taps) read as its transpose: A[r = tap][kk = o] = p[wo + o*taps + tap]
         Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, DCOL_OFFSET, cols, taps, k, cols, Gemm.Init.ZERO, null, 0);

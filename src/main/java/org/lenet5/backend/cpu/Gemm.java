@@ -157,14 +157,16 @@ final class Gemm {
 
     /**
      * C[r][s] = sum over q < len of A[r][q] · B[s][q], for r < rows, s < cols, where
-     * A[r][q] = a[aOff + r*lda + q] and B[s][q] = b[bOff + bRow[s] + q] (bRow lets B's rows be shifted
-     * windows of one image, as in the first convolution's weight gradient). C[r][s] = c[cOff + r*ldc + s].
+     * A[r][q] = a[aOff + aRow[r] + q] and B[s][q] = b[bOff + bRow[s] + q] (row offsets, so rows may be shifted
+     * windows of one image, as in the first convolution's weight gradient), C[r][s] = c[cOff + r*ldc + s*cs].
+     * Either operand may be A: the products and sums are the same, so callers put the side with more rows first
+     * (blocks waste less on a repeated edge row).
      * Each dot keeps one vector of partial sums (lane i sums q = i mod L), then {@link #sumLanes}.
      *
      * @param lanes scratch from {@link #dotScratch} (one per thread)
      */
-    static void dotRows(float[] a, int aOff, int lda, float[] b, int bOff, int[] bRow,
-                        float[] c, int cOff, int ldc, int rows, int cols, int len, float[] lanes) {
+    static void dotRows(float[] a, int aOff, int[] aRow, float[] b, int bOff, int[] bRow,
+                        float[] c, int cOff, int ldc, int cs, int rows, int cols, int len, float[] lanes) {
         int full = len - len % L;
         VectorMask<Float> tail = TAIL[len - full];
         FloatVector zero = FloatVector.zero(F);
@@ -172,7 +174,7 @@ final class Gemm {
         // the 32 vector registers of AVX-512. Edge blocks repeat row rows-1 or column cols-1.
         for (int r = 0; r < rows; r += 4) {
             int r1 = Math.min(r + 1, rows - 1), r2 = Math.min(r + 2, rows - 1), r3 = Math.min(r + 3, rows - 1);
-            int a0 = aOff + r * lda, a1 = aOff + r1 * lda, a2 = aOff + r2 * lda, a3 = aOff + r3 * lda;
+            int a0 = aOff + aRow[r], a1 = aOff + aRow[r1], a2 = aOff + aRow[r2], a3 = aOff + aRow[r3];
             for (int s = 0; s < cols; s += 3) {
                 int s1 = Math.min(s + 1, cols - 1), s2 = Math.min(s + 2, cols - 1);
                 int b0 = bOff + bRow[s], b1 = bOff + bRow[s1], b2 = bOff + bRow[s2];
@@ -210,7 +212,7 @@ final class Gemm {
                 t10.intoArray(lanes, 3 * L); t11.intoArray(lanes, 4 * L); t12.intoArray(lanes, 5 * L);
                 t20.intoArray(lanes, 6 * L); t21.intoArray(lanes, 7 * L); t22.intoArray(lanes, 8 * L);
                 t30.intoArray(lanes, 9 * L); t31.intoArray(lanes, 10 * L); t32.intoArray(lanes, 11 * L);
-                storeBlock(c, cOff, ldc, r, r1, r2, r3, s, s1, s2, lanes);
+                storeBlock(c, cOff, ldc, cs, r, r1, r2, r3, s, s1, s2, lanes);
             }
         }
     }
@@ -224,8 +226,8 @@ final class Gemm {
      * lane rotations here, in a method of its own: C2 compiles these shuffles to single instructions only in a
      * small method (in dotRows they would exceed its inlining budget and box the vectors).
      */
-    private static void storeBlock(float[] c, int cOff, int ldc, int r, int r1, int r2, int r3, int s, int s1, int s2,
-                                   float[] lanes) {
+    private static void storeBlock(float[] c, int cOff, int ldc, int cs, int r, int r1, int r2, int r3, int s, int s1,
+                                   int s2, float[] lanes) {
         for (int v = 0; v < 12; v++) {
             FloatVector x = FloatVector.fromArray(F, lanes, v * L);
             if (L >= 16) x = x.add(x.rearrange(ROTATE_8));
@@ -233,10 +235,10 @@ final class Gemm {
             if (L >= 4) x = x.add(x.rearrange(ROTATE_2));
             x.add(x.rearrange(ROTATE_1)).intoArray(lanes, v * L);   // the sum in lane 0
         }
-        storeRow(c, cOff + r * ldc, s, s1, s2, lanes, 0);
-        if (r1 != r) storeRow(c, cOff + r1 * ldc, s, s1, s2, lanes, 3 * L);
-        if (r2 != r1) storeRow(c, cOff + r2 * ldc, s, s1, s2, lanes, 6 * L);
-        if (r3 != r2) storeRow(c, cOff + r3 * ldc, s, s1, s2, lanes, 9 * L);
+        storeRow(c, cOff + r * ldc, s * cs, s1 * cs, s2 * cs, lanes, 0);
+        if (r1 != r) storeRow(c, cOff + r1 * ldc, s * cs, s1 * cs, s2 * cs, lanes, 3 * L);
+        if (r2 != r1) storeRow(c, cOff + r2 * ldc, s * cs, s1 * cs, s2 * cs, lanes, 6 * L);
+        if (r3 != r2) storeRow(c, cOff + r3 * ldc, s * cs, s1 * cs, s2 * cs, lanes, 9 * L);
     }
 
     /** Lane i takes lane (i + k) mod L: adding it to the vector pairs lanes i and i + k as sumLanes' tree does. */
