@@ -12,7 +12,7 @@ import org.lenet5.train.OptimizerMath;
 import org.lenet5.train.OptimizerSettings;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.lenet5.backend.cpu.ChunkActivations.buffer;
 import static org.lenet5.model.ModelSpec.CLASSES;
@@ -64,7 +64,9 @@ public final class CpuBackend implements Backend {
     private final ChunkWorker[] workers;            // one per thread
     private final ChunkActivations[] chunks;        // (maxBatch / CHUNK rounded up): chunk k of the last batch
     private float[][] chunkGrads = new float[0][];  // chunk k's gradient (size + PAD), grown on demand
-    private final AtomicInteger nextChunk = new AtomicInteger();
+    /** claims[k] = the task that took chunk k (see claim); taskId counts tasks. */
+    private final AtomicLongArray claims;
+    private long taskId;
     private boolean gradientsReduced = true;
     private int lastCount, gradChunks;
     private boolean closed;
@@ -108,6 +110,7 @@ public final class CpuBackend implements Backend {
         int team = Math.min(threads, maxBatch);   // more threads than images would only idle
         int chunkCount = (maxBatch + CHUNK - 1) / CHUNK, chunkSize = Math.min(CHUNK, maxBatch);
         this.chunks = new ChunkActivations[chunkCount];
+        this.claims = new AtomicLongArray(chunkCount);   // all 0: taskId starts at 1
         for (int k = 0; k < chunkCount; k++) chunks[k] = new ChunkActivations(spec, Math.min(CHUNK, maxBatch - k * CHUNK));
         this.workers = new ChunkWorker[team];
         for (int t = 0; t < team; t++)
@@ -166,13 +169,30 @@ public final class CpuBackend implements Backend {
         chunkGrads = g;
     }
 
-    private void forwardBackwardShare(int t) {
-        ChunkWorker w = workers[t];
-        for (int k; (k = nextChunk.getAndIncrement()) < taskChunks; ) {
-            int first = k * CHUNK;
-            w.forwardBackward(chunks[k], chunkGrads[k], taskData, taskOrder, taskFrom + first,
-                    Math.min(CHUNK, taskCount - first), taskCount);
-        }
+    private void forwardBackwardShare(int t) { runShare(t, true); }
+
+    /**
+     * Member t's chunks: first its own, the t-th of team-many equal runs (as a fixed slice would, so a member meets
+     * the same chunks, whose buffers its caches hold, step after step), then any left unclaimed, from the last
+     * chunk down (the own chunks of a member that started late or runs slowly).
+     */
+    private void runShare(int t, boolean train) {
+        int team = workers.length;
+        for (int k = t * taskChunks / team, end = (t + 1) * taskChunks / team; k < end; k++)
+            if (claim(k)) runChunk(t, k, train);
+        for (int k = taskChunks - 1; k >= 0; k--)
+            if (claim(k)) runChunk(t, k, train);
+    }
+
+    private void runChunk(int t, int k, boolean train) {
+        int first = k * CHUNK, n = Math.min(CHUNK, taskCount - first);
+        if (train) workers[t].forwardBackward(chunks[k], chunkGrads[k], taskData, taskOrder, taskFrom + first, n, taskCount);
+        else workers[t].evaluate(chunks[k], taskData, taskOrder, taskFrom + first, n);
+    }
+
+    /** Takes chunk k for the current task; false if another member took it first. */
+    private boolean claim(int k) {
+        return claims.getAndSet(k, taskId) != taskId;
     }
 
     @Override
@@ -186,13 +206,7 @@ public final class CpuBackend implements Backend {
         return result();
     }
 
-    private void evaluateShare(int t) {
-        ChunkWorker w = workers[t];
-        for (int k; (k = nextChunk.getAndIncrement()) < taskChunks; ) {
-            int first = k * CHUNK;
-            w.evaluate(chunks[k], taskData, taskOrder, taskFrom + first, Math.min(CHUNK, taskCount - first));
-        }
-    }
+    private void evaluateShare(int t) { runShare(t, false); }
 
     private void begin(Dataset data, int[] order, int from, int count) {
         if (closed) throw new IllegalStateException("the cpu backend is closed");
@@ -210,7 +224,7 @@ public final class CpuBackend implements Backend {
         taskCount = count;
         taskChunks = (count + CHUNK - 1) / CHUNK;
         lastCount = count;
-        nextChunk.set(0);   // published to the workers by the pool's start of the task
+        taskId++;   // published to the workers by the pool's start of the task
     }
 
     /** The batch's loss and correct count, summed in chunk order. */
