@@ -23,8 +23,8 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  *
  * <pre>
  * forwardBackward   the batch is cut into chunks of CHUNK images (chunk k: images [k*CHUNK, (k+1)*CHUNK));
- *                   each thread claims the next unclaimed chunk until none is left: forward + backward,
- *                   weight gradients into the chunk's own buffer
+ *                   each thread claims chunks until none is left, its own run of them first (see runShare):
+ *                   forward + backward, weight gradients into the chunk's own buffer
  * update            each thread: one range of the flat parameters: sum the chunks' gradients in chunk order,
  *                   the optimizer rule (OptimizerMath), refresh the transposed dense weights in that range
  * evaluate          each thread: forward over the chunks it claims
@@ -34,6 +34,8 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  * bit-identical results whatever the thread count, and the forward pass of one image (evaluate's probabilities,
  * loss and accuracy) does not depend on the batch it is in. Claiming chunks (rather than a fixed slice per
  * thread) keeps both threads busy when one of them starts late or is slowed by other work on the machine.
+ * Nothing is shared between threads during a task but the read-only parameters, the claims and the
+ * chunks' results, each written by the one thread that claimed the chunk.
  *
  * <p>Memory: every image of maxBatch keeps its forward pass (for the backward pass and readOutput), about
  * 56 KB for flux 28x28 and 110 KB for classic 32x32, plus per-thread scratch for one chunk (a few MB) and, once
