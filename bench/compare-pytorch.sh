@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# lenet5 against PyTorch on this machine, side by side: for every batch size and thread count, PAIRS pairs of one
-# lenet5 bench epoch and one PyTorch epoch on the same MNIST files, alternating which of the two runs first (ABBA),
-# so slow drifts in what else the machine does hit both alike. Prints each pair's ratios and their medians:
+# lenet5 against PyTorch on this machine, side by side: for every batch size and thread count, PAIRS pairs of a
+# lenet5 bench run and a PyTorch run on the same MNIST files, alternating which of the two runs first (ABBA), so
+# slow drifts in what else the machine does hit both alike. Each side trains EPOCHS epochs (default 2) in a fresh
+# process and only its last epoch and last test-set pass count: the first ones include the JIT compiler's (lenet5)
+# and PyTorch's own warm-up. Prints each pair's ratios and their medians:
 #   train ratio     = PyTorch epoch seconds / lenet5 epoch seconds        (> 1: lenet5 is faster)
 #   inference ratio = PyTorch seconds for the 10,000 test images / lenet5's
 #
 # Usage: bench/compare-pytorch.sh [--pairs N] [--batch-sizes "32 128"] [--threads "1 2"] [--arch flux]
-#                                 [--torch-epochs N] [--limit N] [--out DIR]
-#   --torch-epochs N: PyTorch trains N epochs per pair and the last one counts (default 2: the first epoch and the
-#                     first 10,000-image evaluation include PyTorch's own warm-up; lenet5 bench warms up untimed).
+#                                 [--epochs N] [--limit N] [--out DIR]
 #   --limit N: both train on the first N training images only (a quick check of the script; not for the table).
 # Environment: PYTHON (default /usr/bin/python3, Debian's python3-torch), LENET5_DATA_DIR (default ./data).
 # Writes every raw result to DIR (default runs/compare-pytorch-<date>) and the summary to DIR/summary.md.
@@ -18,14 +18,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-pairs=5 batches="32 128" thread_counts="1 2" arch=flux torch_epochs=2 limit=0 out=""
+pairs=5 batches="32 128" thread_counts="1 2" arch=flux epochs=2 limit=0 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) pairs="$2"; shift 2 ;;
     --batch-sizes) batches="$2"; shift 2 ;;
     --threads) thread_counts="$2"; shift 2 ;;
     --arch) arch="$2"; shift 2 ;;
-    --torch-epochs) torch_epochs="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
     --limit) limit="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -59,19 +59,19 @@ torch_version="$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/nu
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "java: $(java -version 2>&1 | head -1); PyTorch $torch_version ($python)"
   echo "lenet5 commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "command: bench/compare-pytorch.sh --pairs $pairs --batch-sizes \"$batches\" --threads \"$thread_counts\" --torch-epochs $torch_epochs --limit $limit"
+  echo "command: bench/compare-pytorch.sh --pairs $pairs --batch-sizes \"$batches\" --threads \"$thread_counts\" --epochs $epochs --limit $limit"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 run_lenet5() {   # batch threads file
-  "$here/lenet5" bench --data-dir "$data_root" --arch "$arch" --batch-size "$1" --threads "$2" --epochs 1 \
+  "$here/lenet5" bench --data-dir "$data_root" --arch "$arch" --batch-size "$1" --threads "$2" --epochs "$epochs" \
       --limit "$limit" --json "$3" >"$3.txt" 2>"$3.log" || { echo "error: lenet5 bench failed, see $3.log" >&2; cat "$3.log" >&2; exit 1; }
 }
 
 run_torch() {    # batch threads file
-  "$python" "$here/bench/torch_lenet.py" "$mnist" --epochs "$torch_epochs" --batch "$1" --threads "$2" \
+  "$python" "$here/bench/torch_lenet.py" "$mnist" --epochs "$epochs" --batch "$1" --threads "$2" \
       --limit "$([ "$limit" -gt 0 ] && echo "$limit" || echo 60000)" >"$3" 2>"$3.log" || { echo "error: the PyTorch script failed, see $3.log" >&2; cat "$3.log" >&2; exit 1; }
 }
 
@@ -92,7 +92,7 @@ for b in $batches; do
 import json, sys
 lenet, torch_out, b, t, p, before, after = sys.argv[1:]
 run = json.load(open(lenet))["runs"][0]
-le, li = run["epoch_seconds"]["median"], run["inference_seconds"]["median"]
+le, li = run["epoch_seconds"]["samples"][-1], run["inference_seconds"]["samples"][-1]
 last = [l for l in open(torch_out) if l.startswith("epoch ")][-1].split()
 f = dict(zip(last[2::2], last[3::2]))
 te, ti = float(f["train_s"]), float(f["eval_s"])
