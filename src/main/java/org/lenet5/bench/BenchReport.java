@@ -63,6 +63,7 @@ public record BenchReport(MachineInfo machine, BuildInfo build, String dataset, 
             run.put("inference_images_per_second", r.inferenceImagesPerSecond().toMap());
             run.put("test_accuracy", r.testAccuracy());
             run.put("train_loss_last_epoch", r.trainLoss());
+            run.put("rss_at_start_bytes", r.residentAtStartBytes());
             run.put("peak_rss_bytes", r.peakResidentBytes());
             run.put("peak_rss_scope", r.peakCoversRunOnly() ? "this configuration" : "the whole process");
             run.put("allocated_bytes_per_step", r.allocatedBytesPerStep());

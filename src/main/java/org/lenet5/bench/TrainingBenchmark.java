@@ -68,6 +68,9 @@ public final class TrainingBenchmark {
      * @param inferenceImagesPerSecond testImages / inference seconds, per pass
      * @param testAccuracy         accuracy of the last inference pass (a check that training worked)
      * @param trainLoss            mean training loss of the last timed epoch
+     * @param residentAtStartBytes VmRSS when the configuration started, before its backend was built (-1 if
+     *                             unknown): what the process already held (the JVM, the datasets, a heap the JVM
+     *                             grew while loading them), so the peak minus this is what training added
      * @param peakResidentBytes    VmHWM at the end of the timed epochs (-1 if unknown)
      * @param peakCoversRunOnly    whether the peak was reset before this configuration started
      * @param allocatedBytesPerStep heap bytes allocated per training step by the calling thread and the backend's
@@ -78,7 +81,8 @@ public final class TrainingBenchmark {
     public record Result(Config config, String backendName, int threadsUsed, int trainImages, Spread epochSeconds,
                          Spread trainImagesPerSecond, int testImages, Spread inferenceSeconds,
                          Spread inferenceImagesPerSecond, double testAccuracy, double trainLoss,
-                         long peakResidentBytes, boolean peakCoversRunOnly, double allocatedBytesPerStep,
+                         long residentAtStartBytes, long peakResidentBytes, boolean peakCoversRunOnly,
+                         double allocatedBytesPerStep,
                          double[] loadAtStart, double[] loadAtEnd) {}
 
     private TrainingBenchmark() {}
@@ -92,6 +96,7 @@ public final class TrainingBenchmark {
                     + " but test images are " + test.rows() + "x" + test.cols());
         double[] loadAtStart = ProcessStatus.loadAverage();
         boolean reset = ProcessStatus.resetPeakResident();
+        long residentAtStart = ProcessStatus.residentBytes();
         ModelSpec spec = ModelSpec.forImages(c.arch(), train.rows(), train.cols());
         Preprocessing prep = Preprocessing.forArchitecture(c.arch(), train.rows(), train.cols());
         int maxBatch = Math.max(c.batchSize(), c.evalBatch());   // as TrainingRun: one backend trains and evaluates
@@ -145,7 +150,7 @@ public final class TrainingBenchmark {
             int threadsUsed = backend instanceof org.lenet5.backend.cpu.CpuBackend cpu ? cpu.threads()
                     : c.backend() == BackendKind.REFERENCE ? 1 : c.threads();
             return new Result(c, backend.name(), threadsUsed, n, epochs, epochs.reciprocal(n), test.count(), infer,
-                    infer.reciprocal(test.count()), accuracy, lossSum / n, peak, reset,
+                    infer.reciprocal(test.count()), accuracy, lossSum / n, residentAtStart, peak, reset,
                     allocation.supported() ? allocated / (double) stepsTimed : -1,
                     loadAtStart, ProcessStatus.loadAverage());
         }

@@ -78,8 +78,12 @@ class BenchCommandTest {
             assertTrue(accuracy > 0.6 && accuracy < 1, batch + "x" + threads + ": test accuracy " + accuracy);
             double loss = run.get("train_loss_last_epoch").getAsDouble();
             assertTrue(loss > 0 && loss < 1.5, "training loss " + loss);
-            if (Files.isReadable(Path.of("/proc/self/status")))
-                assertTrue(run.get("peak_rss_bytes").getAsLong() > 10L << 20, "peak RSS " + run.get("peak_rss_bytes"));
+            if (Files.isReadable(Path.of("/proc/self/status"))) {
+                long start = run.get("rss_at_start_bytes").getAsLong(), peak = run.get("peak_rss_bytes").getAsLong();
+                assertTrue(start > 10L << 20, "RSS at start " + start);
+                // Linux updates VmHWM from per-thread RSS counters it syncs lazily: 16 MiB of slack
+                assertTrue(peak >= start - (16L << 20), "peak RSS " + peak + " below the RSS at the start " + start);
+            }
         }
         assertEquals(Set.of("32x1", "32x2", "100x1", "100x2"), configs);
 
