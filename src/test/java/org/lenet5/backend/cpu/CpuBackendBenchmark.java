@@ -17,7 +17,7 @@ import java.nio.file.Path;
 
 /**
  * Training and inference throughput of the cpu backend (and the reference) on this machine; a timing loop, not a
- * test (the lenet5 bench command comes later). Run after {@code mvn test-compile}:
+ * test (for whole epochs on real MNIST use lenet5 bench; docs/benchmarks.md). Run after {@code mvn test-compile}:
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
  *      org.lenet5.backend.cpu.CpuBackendBenchmark [flux|classic] [MNIST_DIR|-] [seconds] [batches] [threads] [reference]
