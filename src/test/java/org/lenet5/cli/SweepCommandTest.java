@@ -49,7 +49,7 @@ class SweepCommandTest {
     void sweepCommandRunsTrialsPrintsProgressAndWritesResults() throws Exception {
         Path out = tmp.resolve("sweep");
         // One trial diverges at once (no evaluation); the other trains 300 images and evaluates 200 + 10,000.
-        CliRun r = sweep("--backend", "reference", "--batch-size", "50", "--lr", "1e6,1e-2", "--optimizer", "sgd",
+        CliRun r = sweep("--backend", "reference", "--batch-size", "50", "--lr", "1e6,1e-2", "--l2", "0", "--optimizer", "sgd",
                 "--epochs", "1", "--limit", "300", "--validation", "200", "--lr-schedule", "constant",
                 "--data-dir", TestData.dataDir().toString(), "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());

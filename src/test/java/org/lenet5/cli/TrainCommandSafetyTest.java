@@ -192,7 +192,7 @@ class TrainCommandSafetyTest {
     void divergingRunStopsWithItsEpochStepLrAndBatchSizeAndWritesNoCheckpoint() {
         Path dir = tmp.resolve("diverge");
         CliRun r = CliRun.of(train("--out", dir.toString(), "--backend", "reference", "--limit", "200", "--validation", "100",
-                "--epochs", "2", "--optimizer", "sgd", "--lr", "1e6", "--lr-schedule", "constant"));
+                "--epochs", "2", "--batch-size", "32", "--optimizer", "sgd", "--lr", "1e6", "--lr-schedule", "constant"));
         assertEquals(1, r.exitCode(), r.err());
         String line = firstLine(r.err());
         assertTrue(line.matches("error: diverged at epoch 1, step [1-7] \\(lr=1000000\\.0, batch-size=32\\): "
