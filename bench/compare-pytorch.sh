@@ -57,7 +57,7 @@ mkdir -p "$out"
 torch_version="$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/null)"
 {
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
-  echo "java: $(java -version 2>&1 | head -1); PyTorch $torch_version ($python)"
+  echo "java: $(java -version 2>&1 | sed -n 1p); PyTorch $torch_version ($python)"
   echo "lenet5 commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "command: bench/compare-pytorch.sh --pairs $pairs --batch-sizes \"$batches\" --threads \"$thread_counts\" --epochs $epochs --limit $limit"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
