@@ -197,6 +197,11 @@ class TrainProcessTest {
         static Child start(Path dir, String... args) throws IOException {
             Path logs = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-logs"));
             List<String> cmd = new ArrayList<>();
+            // A process started with SIGINT ignored (nohup, a background job of a script, some CI runners) passes
+            // that on, and the JVM rightly keeps ignoring it, as Unix programs do. The child stands for a training
+            // started at a terminal, so its SIGINT is reset to the default first (coreutils env, which then execs
+            // java: same pid).
+            cmd.addAll(List.of("env", "--default-signal=INT"));
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(moduleOptions());
             cmd.add("-Xmx1g");
