@@ -9,6 +9,7 @@ import org.lenet5.checkpoint.CheckpointFile;
 import org.lenet5.data.DataPaths;
 import org.lenet5.data.Dataset;
 import org.lenet5.data.DatasetKind;
+import org.lenet5.data.HashCheck;
 import org.lenet5.data.MnistLoader;
 import org.lenet5.model.ModelSpec;
 import org.lenet5.train.EvaluationResult;
@@ -62,6 +63,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the cpu backend (default: all cores).")
     Integer threads;
 
+    @Option(names = "--no-verify",
+            description = "Skip the SHA-256 check of the test files (for your own data in IDX form under --data-dir).")
+    boolean noVerify;
+
     @Option(names = "--json", description = "Print the result as JSON instead of tables.")
     boolean json;
 
@@ -77,7 +82,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1 (got " + threads + ")");
         Checkpoint ckpt = CheckpointFile.read(model);
         DatasetKind kind = datasetFor(ckpt);
-        Dataset test = MnistLoader.load(kind, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true, System.err).test();
+        Dataset test = MnistLoader.loadTestSet(kind, dataDir != null ? dataDir : DataPaths.defaultDataDir(), true,
+                noVerify ? HashCheck.SKIP : HashCheck.VERIFY, System.err);
         if (test.rows() != ckpt.preprocessing().imageRows() || test.cols() != ckpt.preprocessing().imageCols())
             throw new UserException(model + " takes " + ckpt.preprocessing().imageRows() + "x"
                     + ckpt.preprocessing().imageCols() + " images but the " + kind.id() + " test images are "

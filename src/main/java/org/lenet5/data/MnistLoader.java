@@ -5,6 +5,7 @@ import org.lenet5.util.UserException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Loads a dataset's four IDX files from {@code <data-dir>/<dataset id>/}: fetches them first when missing (if asked),
@@ -30,13 +31,11 @@ public final class MnistLoader {
         Path dir = DataPaths.datasetDir(dataDir, kind);
         boolean anyMissing = kind.fileNames().stream().anyMatch(f -> !Files.exists(dir.resolve(f)));
         if (anyMissing) {
-            if (fetcher == null)
-                throw new UserException(dir + ": the " + kind.id() + " files are missing; run `lenet5 data fetch"
-                        + " --dataset " + kind.id() + " --data-dir " + dataDir + "`");
+            if (fetcher == null) throw missing(kind, dataDir, dir);
             log.println(kind.id() + ": files missing in " + dir + ", fetching them");
             fetcher.fetch(kind, dataDir);
         }
-        if (hashCheck == HashCheck.VERIFY) verify(kind, dataDir);
+        if (hashCheck == HashCheck.VERIFY) verify(kind, dataDir, kind.fileNames());
         Dataset train = read(kind.id() + "/train", dir.resolve(kind.trainImages()), dir.resolve(kind.trainLabels()));
         Dataset test = read(kind.id() + "/test", dir.resolve(kind.testImages()), dir.resolve(kind.testLabels()));
         if (train.rows() != test.rows() || train.cols() != test.cols())
@@ -48,15 +47,40 @@ public final class MnistLoader {
         return new TrainTestData(train, test);
     }
 
-    private static void verify(DatasetKind kind, Path dataDir) {
+    /**
+     * Only the test set (what evaluate needs): fetched when missing (if asked, with the training files, as a
+     * dataset comes whole), checked unless told not to, read.
+     */
+    public static Dataset loadTestSet(DatasetKind kind, Path dataDir, boolean fetchIfMissing, HashCheck hashCheck,
+                                      PrintStream log) {
+        Path dir = DataPaths.datasetDir(dataDir, kind);
+        List<String> files = List.of(kind.testImages(), kind.testLabels());
+        if (files.stream().anyMatch(f -> !Files.exists(dir.resolve(f)))) {
+            if (!fetchIfMissing) throw missing(kind, dataDir, dir);
+            log.println(kind.id() + ": test files missing in " + dir + ", fetching the dataset");
+            DatasetFetcher.standard(kind, log).fetch(kind, dataDir);
+        }
+        if (hashCheck == HashCheck.VERIFY) verify(kind, dataDir, files);
+        Dataset test = read(kind.id() + "/test", dir.resolve(kind.testImages()), dir.resolve(kind.testLabels()));
+        log.println(kind.id() + ": " + test.count() + " test images of " + test.rows() + "x" + test.cols() + " from " + dir
+                + (hashCheck == HashCheck.VERIFY ? " (sha256 verified)" : " (sha256 not checked)"));
+        return test;
+    }
+
+    private static UserException missing(DatasetKind kind, Path dataDir, Path dir) {
+        return new UserException(dir + ": the " + kind.id() + " files are missing; run `lenet5 data fetch"
+                + " --dataset " + kind.id() + " --data-dir " + dataDir + "`");
+    }
+
+    private static void verify(DatasetKind kind, Path dataDir, List<String> names) {
         Sha256Table table = Sha256Table.packaged();
-        for (String name : kind.fileNames()) {
+        for (String name : names) {
             FileCheck c = DataVerifier.check(kind, dataDir, name, table);
             if (c.status() == FileCheck.Status.MISSING) throw new UserException(c.path() + ": missing");
             if (c.status() == FileCheck.Status.WRONG)
                 throw new UserException(c.path() + ": sha256 " + c.actual() + " is not the " + c.key()
                         + " of the table (" + c.expected() + "); move it away and run `lenet5 data fetch --dataset "
-                        + kind.id() + "`, or skip the check with --no-verify if it is your own IDX data");
+                        + kind.id() + " --data-dir " + dataDir + "`, or skip the check with --no-verify if it is your own IDX data");
         }
     }
 

@@ -76,12 +76,33 @@ class MnistLoaderTest {
         }
         UserException e = assertThrows(UserException.class, () -> MnistLoader.load(DatasetKind.MNIST, tmp, false, log));
         assertTrue(e.getMessage().startsWith(testLabels + ": sha256 "), e.getMessage());
-        assertTrue(e.getMessage().contains("run `lenet5 data fetch --dataset mnist`"), e.getMessage());
+        assertTrue(e.getMessage().contains("run `lenet5 data fetch --dataset mnist --data-dir " + tmp + "`"), e.getMessage());
         assertTrue(e.getMessage().contains("--no-verify"), e.getMessage());
 
         TrainTestData custom = MnistLoader.load(DatasetKind.MNIST, tmp, null, HashCheck.SKIP, log);
         assertEquals(1, custom.test().label(0));
         assertTrue(logBytes.toString().contains("(sha256 not checked)"));
+    }
+
+    @Test
+    void theTestSetAloneIsCheckedAndReadWithoutTheTrainingFiles() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("mnist"));
+        for (String f : List.of(DatasetKind.TEST_IMAGES, DatasetKind.TEST_LABELS))
+            Files.copy(TestData.mnistDir().resolve(f), dir.resolve(f));
+        Files.writeString(dir.resolve(DatasetKind.TRAIN_IMAGES), "not even IDX");   // evaluate never reads it
+        Dataset test = MnistLoader.loadTestSet(DatasetKind.MNIST, tmp, false, HashCheck.VERIFY, log);
+        assertEquals(10000, test.count());
+        assertEquals(7, test.label(0));
+
+        Path labels = dir.resolve(DatasetKind.TEST_LABELS);
+        try (RandomAccessFile f = new RandomAccessFile(labels.toFile(), "rw")) {
+            f.seek(8);
+            f.write(1);
+        }
+        UserException e = assertThrows(UserException.class,
+                () -> MnistLoader.loadTestSet(DatasetKind.MNIST, tmp, false, HashCheck.VERIFY, log));
+        assertTrue(e.getMessage().startsWith(labels + ": sha256 "), e.getMessage());
+        assertEquals(1, MnistLoader.loadTestSet(DatasetKind.MNIST, tmp, false, HashCheck.SKIP, log).label(0));
     }
 
     private Path writeSmallDataset(int trainImages, int trainLabels, int testSide) {
