@@ -29,10 +29,26 @@ public final class Backends {
         };
     }
 
-    private static Backend cpu(BackendOptions options, ModelSpec spec, Preprocessing prep, int maxBatch) {
+    /**
+     * Fails now, with the one-line reason, when the named backend cannot start on this machine (cuda without the
+     * GPU stack, cpu without the Vector API module), so a command can say so before it loads any data.
+     */
+    public static void requireAvailable(BackendKind kind) {
+        switch (kind) {
+            case CUDA -> CudaProbe.probe().requireUsable();
+            case CPU -> requireVectorModule();
+            case AUTO, REFERENCE -> { }
+        }
+    }
+
+    private static void requireVectorModule() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
             throw new UserException("the cpu backend needs the JVM option --add-modules jdk.incubator.vector"
                     + " (the lenet5 launcher adds it); or use --backend reference");
+    }
+
+    private static Backend cpu(BackendOptions options, ModelSpec spec, Preprocessing prep, int maxBatch) {
+        requireVectorModule();
         return new CpuBackend(spec, prep, maxBatch, options.threads());
     }
 

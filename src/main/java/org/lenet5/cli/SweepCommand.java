@@ -12,6 +12,7 @@ import org.lenet5.train.DataSplits;
 import org.lenet5.train.OptimizerKind;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.util.BuildInfo;
+import org.lenet5.backend.Backends;
 import org.lenet5.backend.cuda.CudaGpuProbe;
 import org.lenet5.util.MachineInfo;
 import picocli.CommandLine;
@@ -90,6 +91,7 @@ public final class SweepCommand implements Callable<Integer> {
         // until then a stand-in configuration takes its place, so only the syntax is checked here.
         SearchSpace parsedNow = parse(Optional.of(new TrialSettings(1, 1f, 0f, OptimizerKind.ADAM)));
 
+        Backends.requireAvailable(c.backend);
         TrainTestData files = c.load(c.dataset);
         DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation, c.limit);
         FixedSettings fixed = new FixedSettings(c.arch, c.dataset.id(), c.epochs, c.schedule, c.limit, c.validation,

@@ -1,6 +1,7 @@
 package org.lenet5.cli;
 
 import org.lenet5.backend.BackendOptions;
+import org.lenet5.backend.Backends;
 import org.lenet5.data.DatasetKind;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.train.DataSplits;
@@ -90,6 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Backends.requireAvailable(c.backend);
         if (resume != null) return resume(config);
         Path runDir = out != null ? out : CommonTrainingOptions.timestampedDir("runs");
         RunDirectory dir = RunDirectory.createNew(runDir, c.dataset.id());

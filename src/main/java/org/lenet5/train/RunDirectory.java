@@ -62,6 +62,7 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
     private final List<String> csvRows = new ArrayList<>();   // metrics.csv rows, kept as written
     private Long seed;                      // known once the config is written or read
     private Trainer.TrainingState saved;    // the position of the checkpoint on disk; null when there is none
+    private boolean createdHere;            // this run made the directory (so may remove it again if left empty)
 
     private RunDirectory(Path dir, String dataset, DirectoryLock lock) {
         this.dir = dir;
@@ -76,6 +77,7 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
     public static RunDirectory createNew(Path dir, String dataset) {
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new UserException(dir + ": exists and is not a directory; choose another --out");
+        boolean existed = Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
@@ -92,7 +94,9 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
             lock.close();
             throw e;
         }
-        return new RunDirectory(dir, dataset, lock);
+        RunDirectory run = new RunDirectory(dir, dataset, lock);
+        run.createdHere = !existed;
+        return run;
     }
 
     /**
@@ -363,6 +367,18 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
     @Override
     public void close() {
         lock.close();
+        // A run that failed before writing anything (no GPU, bad data, a usage problem found late) leaves no empty
+        // directory behind, only if this run created it.
+        if (createdHere) {
+            try (var entries = Files.list(dir)) {
+                if (entries.allMatch(p -> p.getFileName().toString().equals(DirectoryLock.FILE))) {
+                    Files.deleteIfExists(dir.resolve(DirectoryLock.FILE));
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException e) {
+                // Leaving an empty directory is harmless; the error that ended the run is the one to report.
+            }
+        }
     }
 
     private interface IoAction { void run() throws IOException; }

@@ -101,6 +101,30 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunThatFailsBeforeTrainingLeavesNoEmptyDirectoryBehind(@TempDir Path tmp) {
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("train", "--backend", "cpu", "--data-dir", dataDir.toString(), "--out", out.toString(),
+                "--validation", "60000");
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --validation 60000 leaves no training images"), r.err());
+        assertFalse(Files.exists(out), "the directory this run created is gone again");
+    }
+
+    @Test
+    void cudaWithoutAGpuFailsBeforeAnyDataIsRead(@TempDir Path tmp) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.lenet5.backend.cuda.CudaProbe.probe().usable(),
+                "this machine can run the CUDA backend, so there is no refusal to test");
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("train", "--backend", "cuda", "--data-dir", tmp.resolve("no-data").toString(),
+                "--out", out.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("error: CUDA backend unavailable: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(tmp.resolve("no-data")), "no data was fetched");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors(@TempDir Path tmp) {
         for (String[] bad : List.of(new String[]{"--epochs", "0"}, new String[]{"--batch-size", "-3"},
                 new String[]{"--lr", "-1"}, new String[]{"--optimizer", "adagrad"}, new String[]{"--arch", "resnet"},
