@@ -3,6 +3,8 @@ package org.lenet5.data;
 import org.lenet5.util.UserException;
 
 import javax.imageio.ImageIO;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
@@ -54,12 +56,19 @@ public final class DigitImagePreprocessor {
     /** Fraction of the ink range under which a pixel is background noise (paper texture, JPEG ringing). */
     static final double NOISE = 0.1;
 
+    /** Decoder warnings that mean pixels are missing or made up (libjpeg's and TwelveMonkeys' wordings). */
+    private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
+            "(?i)truncat|corrupt|premature end|missing eoi|damaged|invalid");
+
     private DigitImagePreprocessor() {}
 
     /** Reads and converts one image file; (28, 28) bytes. */
     public static byte[] fromFile(Path file) {
         BufferedImage image = decode(file);
-        return fromLuminance(luminance(image), image.getHeight(), image.getWidth(), file.toString());
+        // Phones store portrait photos sideways with an EXIF orientation; turn the pixels upright first.
+        ExifOrientation.Oriented up = ExifOrientation.apply(luminance(image), image.getHeight(), image.getWidth(),
+                ExifOrientation.of(file));
+        return fromLuminance(up.grey(), up.height(), up.width(), file.toString());
     }
 
     /** Converts an already decoded image; source names it in errors. */
@@ -90,8 +99,18 @@ public final class DigitImagePreprocessor {
                     throw new UserException(String.format("%s declares %dx%d pixels (%.1f megapixels); refusing to decode"
                                     + " images over %d megapixels or %d pixels a side", file, w, h, (double) w * h / 1e6,
                             MAX_PIXELS / 1_000_000, MAX_SIDE));
+                // A truncated or damaged file is decoded anyway by some readers (JPEG fills the rest with grey) and only
+                // reported as a warning: that would be a guess, not the picture, so it is refused. Other warnings
+                // (e.g. a CMYK JPEG without an ICC profile) leave the pixels whole and are not errors.
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    if (DAMAGE.matcher(warning).find()) warnings.add(warning);
+                });
                 BufferedImage image = reader.read(0);
                 if (image == null) throw new UserException(file + " holds no image");
+                if (!warnings.isEmpty())
+                    throw new UserException(file + " is damaged (" + format + " decoder: " + warnings.get(0).replace('\n', ' ')
+                            + "); refusing to guess the missing pixels");
                 return image;
             } finally {
                 reader.dispose();

@@ -287,4 +287,84 @@ class DigitImagePreprocessorTest {
         assertEquals(dir + " is not a regular file, not an image",
                 assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(dir)).getMessage());
     }
+
+    @Test
+    void truncatedJpegIsRefusedInsteadOfDecodedWithGreyFill() throws IOException {
+        Path good = save(TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK), "jpg", "good.jpg");
+        byte[] bytes = Files.readAllBytes(good);
+        Path f = dir.resolve("cut.jpg");
+        Files.write(f, Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        UserException e = assertThrows(UserException.class, () -> DigitImagePreprocessor.fromFile(f));
+        assertTrue(e.getMessage().startsWith(f + " is damaged (JPEG decoder: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("); refusing to guess the missing pixels"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    /** A JPEG with an APP1 Exif block holding only IFD0's orientation tag, inserted right after SOI. */
+    static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
+        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4)
+                .order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        tiff.put(littleEndian ? (byte) 'I' : (byte) 'M').put(littleEndian ? (byte) 'I' : (byte) 'M')
+                .putShort((short) 42).putInt(8)                       // header, IFD0 at offset 8
+                .putShort((short) 1)                                  // one entry
+                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putInt(0);                                           // no next IFD
+        byte[] exif = ByteBuffer.allocate(6 + tiff.capacity()).put(new byte[]{'E', 'x', 'i', 'f', 0, 0}).put(tiff.array()).array();
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + 4 + exif.length);
+        out.put(jpeg, 0, 2).put((byte) 0xFF).put((byte) 0xE1).putShort((short) (exif.length + 2)).put(exif)
+                .put(jpeg, 2, jpeg.length - 2);
+        return out.array();
+    }
+
+    @Test
+    void exifOrientationTurnsAPhonesSidewaysPictureUpright() throws IOException {
+        BufferedImage upright = TestImages.drawSeven(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK);
+        int w = upright.getWidth(), h = upright.getHeight();
+        // What a phone stores for a portrait shot: the pixels turned 90 degrees anticlockwise, orientation 6.
+        BufferedImage stored = new BufferedImage(h, w, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) stored.setRGB(y, w - 1 - x, upright.getRGB(x, y));
+        byte[] expected = DigitImagePreprocessor.fromFile(save(upright, "png", "upright.png"));
+        byte[] plainJpeg = Files.readAllBytes(save(stored, "jpg", "stored.jpg"));
+        for (boolean little : new boolean[]{true, false}) {
+            Path f = dir.resolve("phone-" + little + ".jpg");
+            Files.write(f, withExifOrientation(plainJpeg, 6, little));
+            assertEquals(6, ExifOrientation.of(f));
+            byte[] got = DigitImagePreprocessor.fromFile(f);
+            // JPEG compression changes a few grey levels; the digit must be the same shape in the same place.
+            int differing = 0;
+            for (int i = 0; i < got.length; i++) if (Math.abs((got[i] & 0xFF) - (expected[i] & 0xFF)) > 40) differing++;
+            assertTrue(differing < 20, differing + " of 784 pixels differ by more than 40 grey levels");
+        }
+        assertEquals(ExifOrientation.NORMAL, ExifOrientation.of(dir.resolve("stored.jpg")), "no EXIF: as stored");
+    }
+
+    @Test
+    void everyExifOrientationMapsTheCornersWhereTheStandardSays() {
+        // A 2x3 stored image whose values are their indices; the upright images per EXIF's definitions.
+        float[] stored = {0, 1, 2, 3, 4, 5};   // (2, 3)
+        float[][] expected = {
+                null, {0, 1, 2, 3, 4, 5}, {2, 1, 0, 5, 4, 3}, {5, 4, 3, 2, 1, 0}, {3, 4, 5, 0, 1, 2},
+                {0, 3, 1, 4, 2, 5}, {3, 0, 4, 1, 5, 2}, {5, 2, 4, 1, 3, 0}, {2, 5, 1, 4, 0, 3}};
+        for (int o = 1; o <= 8; o++) {
+            ExifOrientation.Oriented r = ExifOrientation.apply(stored.clone(), 2, 3, o);
+            assertArrayEquals(expected[o], r.grey(), "orientation " + o);
+            assertEquals(o >= 5 ? 3 : 2, r.height(), "orientation " + o);
+        }
+    }
+
+    @Test
+    void brokenExifBlocksMeanAsStoredNeverAnError() {
+        java.util.Random rnd = new java.util.Random(5);
+        int cases = 0;
+        for (int i = 0; i < 3000; i++, cases++) {
+            byte[] b = new byte[rnd.nextInt(64)];
+            rnd.nextBytes(b);
+            if (b.length > 2 && rnd.nextBoolean()) { b[0] = (byte) 0xFF; b[1] = (byte) 0xD8; }
+            if (b.length > 12 && rnd.nextBoolean()) { b[2] = (byte) 0xFF; b[3] = (byte) 0xE1; b[6] = 'E'; b[7] = 'x'; b[8] = 'i'; b[9] = 'f'; b[10] = 0; b[11] = 0; }
+            int o = ExifOrientation.parse(b);
+            assertTrue(o >= 1 && o <= 8);
+        }
+        System.out.println("EXIF parser fuzz: " + cases + " cases, none threw");
+    }
 }
