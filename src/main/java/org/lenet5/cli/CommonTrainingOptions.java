@@ -8,6 +8,7 @@ import org.lenet5.data.HashCheck;
 import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.model.Architecture;
+import org.lenet5.train.DataSplits;
 import org.lenet5.train.LrSchedule;
 import org.lenet5.train.TrainConfig;
 import picocli.CommandLine;
@@ -64,11 +65,24 @@ final class CommonTrainingOptions {
     @Option(names = "--deterministic", description = "cuda: only deterministic cuDNN algorithms")
     boolean deterministic;
 
-    /** --threads, or all cores; a usage error below 1. */
+    /** --threads, or all cores; a usage error below 1, a notice above the cores there are. */
     int threads(CommandLine cl) {
         int t = threads == null ? BackendOptions.defaultThreads() : threads;
         if (t < 1) throw new CommandLine.ParameterException(cl, "--threads must be at least 1 (got " + t + ")");
+        int cores = BackendOptions.defaultThreads();
+        if (t > cores)
+            cl.getErr().println("notice: --threads " + t + " is more than the " + cores + " cores here; the threads will"
+                    + " take turns on them, which is usually slower than --threads " + cores);
         return t;
+    }
+
+    /** The splits of these options, with a notice when --limit asks for more images than there are. */
+    DataSplits splits(TrainTestData files, CommandLine cl) {
+        DataSplits s = DataSplits.of(files.train(), files.test(), validation, limit);
+        if (limit > s.train().count())
+            cl.getErr().println("notice: --limit " + limit + " is more than the " + s.train().count()
+                    + " training images left after the validation split; training on all of them");
+        return s;
     }
 
     Path dataRoot() { return dataDir != null ? dataDir : DataPaths.defaultDataDir(); }

@@ -19,13 +19,16 @@ import java.util.List;
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Fetch and verify the dataset files (<data-dir>/<dataset>/<file>, checked against SHA-256).",
         subcommands = {DataCommand.Fetch.class, DataCommand.Verify.class})
-public final class DataCommand implements Runnable {
+public final class DataCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());   // fetch or verify is required
+        return 2;
+    }
 
     /** The options both subcommands share. */
     static final class DatasetOptions {

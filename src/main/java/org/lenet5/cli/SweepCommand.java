@@ -66,7 +66,7 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Trials at once on CPU backends, the threads split between them (a GPU runs trials one after another) (default: ${DEFAULT-VALUE})")
     int parallel;
 
-    @Option(names = "--out", description = "Sweep directory; the same one again continues the sweep (default: sweeps/<date>-<time>)")
+    @Option(names = "--out", description = "Sweep directory; the same one again continues the sweep (default: sweeps/<date>_<time>)")
     Path out;
 
     @CommandLine.Spec
@@ -93,7 +93,7 @@ public final class SweepCommand implements Callable<Integer> {
 
         Backends.requireAvailable(c.backend);
         TrainTestData files = c.load(c.dataset);
-        DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation, c.limit);
+        DataSplits splits = c.splits(files, spec.commandLine());
         FixedSettings fixed = new FixedSettings(c.arch, c.dataset.id(), c.epochs, c.schedule, c.limit, c.validation,
                 c.backend, c.deterministic);
         Sweep.Request req = new Sweep.Request(search, trials == null ? 0 : trials, seeds, c.seed, fixed, parallel, t,
@@ -103,12 +103,29 @@ public final class SweepCommand implements Callable<Integer> {
                 TrainConfig.DEFAULT_EPOCHS, TrainConfig.DEFAULT_SCHEDULE);
         Environment env = new Environment(MachineInfo.collect(), new CudaGpuProbe().describe(), BuildInfo.collect());
         java.io.PrintWriter stdout = spec.commandLine().getOut();
-        Sweep.run(req, best -> {
-            if (!usesBest()) return parsedNow;
-            SearchSpace s = parse(best);
-            best.ifPresent(b -> stdout.println("sweep: 'best' is taken from the best finished configuration, " + b.label()));
-            return s;
-        }, splits, defaults, env, stdout, spec.commandLine().getErr());
+        // Ctrl-C ends the JVM (the trial in progress is rerun next time); say how to go on before it does.
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread note = new Thread(() -> {
+            if (!finished.get())
+                System.err.println("sweep: interrupted; finished trials are kept in " + req.out()
+                        + " and the same command (same --out) runs only the rest");
+        });
+        Runtime.getRuntime().addShutdownHook(note);
+        try {
+            Sweep.run(req, best -> {
+                if (!usesBest()) return parsedNow;
+                SearchSpace s = parse(best);
+                best.ifPresent(b -> stdout.println("sweep: 'best' is taken from the best finished configuration, " + b.label()));
+                return s;
+            }, splits, defaults, env, stdout, spec.commandLine().getErr());
+        } finally {
+            finished.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(note);
+            } catch (IllegalStateException shuttingDown) {
+                // already shutting down: the hook decides by the flag
+            }
+        }
         return 0;
     }
 

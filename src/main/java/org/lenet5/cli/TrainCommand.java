@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "L2 regulariser lambda: adds lambda*w to every gradient (adamw: decoupled decay) (default: ${DEFAULT-VALUE})")
     float l2;
 
-    @Option(names = "--out", description = "Run directory (default: runs/<date>-<time>)")
+    @Option(names = "--out", description = "Run directory (default: runs/<date>_<time>)")
     Path out;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
@@ -97,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunDirectory dir = RunDirectory.createNew(runDir, c.dataset.id());
         try (dir) {
             TrainTestData files = c.load(c.dataset);
-            DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation, c.limit);
+            DataSplits splits = c.splits(files, spec.commandLine());
             stdout().printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
                     c.arch.id(), c.dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
                     optimizer.id(), Float.toString(lr), c.schedule.id(), batchSize, c.epochs, c.seed);
@@ -164,8 +164,9 @@ public final class TrainCommand implements Callable<Integer> {
             return InterruptHandler.exitCode(stop.reason());
         }
         var last = o.last();
-        stdout().printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epochs on %s in %.1f s%nrun directory: %s%n",
-                100 * last.testAccuracy(), last.testLoss(), last.epoch(), o.backend(), o.trainSeconds(), dir.path());
+        stdout().printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epoch%s on %s in %.1f s%nrun directory: %s%n",
+                100 * last.testAccuracy(), last.testLoss(), last.epoch(), last.epoch() == 1 ? "" : "s", o.backend(),
+                o.trainSeconds(), dir.path());
         return 0;
     }
 
