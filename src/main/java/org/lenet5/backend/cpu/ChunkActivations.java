@@ -44,6 +44,13 @@ final class ChunkActivations {
     final float[] fc1, act3, deriv3;        // (n, 120)
     final float[] fc2, act4, deriv4;        // (n, 84)
     final float[] logits, probabilities;    // (n, 10)
+    /**
+     * Training: the loss gradient at each dense layer's pre-activation output, left by the backward pass for the
+     * update, which forms the dense weight gradients over the whole batch (CpuLayers.denseWeightGradient).
+     */
+    final float[] dLogits;                  // (n, 10)
+    final float[] dFc2;                     // (n, 84)
+    final float[] dFc1;                     // (n, 120)
 
     private final ModelSpec spec;
 
@@ -75,6 +82,9 @@ final class ChunkActivations {
         deriv4 = tanh ? buffer(capacity * F2) : null;
         logits = buffer(capacity * CLASSES);
         probabilities = buffer(capacity * CLASSES);
+        dLogits = buffer(capacity * CLASSES);
+        dFc2 = buffer(capacity * F2);
+        dFc1 = buffer(capacity * F1);
     }
 
     static float[] buffer(int size) { return new float[size + PAD]; }

@@ -33,9 +33,6 @@ final class ChunkWorker {
     private final float[] p, fc1T, fc2T, fc3T;
 
     // backward scratch for one chunk
-    private final float[] dLogits;      // (C, 10)
-    private final float[] dAct4;        // (C, 84)
-    private final float[] dAct3;        // (C, 120)
     private final float[] dPool2;       // (C, flat)
     private final float[] dConv2;       // (16, C*OH2*OW2)
     private final float[] col2;         // (150, C*OH2*OW2), also forward scratch
@@ -63,9 +60,6 @@ final class ChunkWorker {
         this.fc3T = fc3T;
         int c = chunkSize;
         int cols2 = c * spec.conv2H() * spec.conv2W();
-        dLogits = buffer(c * CLASSES);
-        dAct4 = buffer(c * F2);
-        dAct3 = buffer(c * F1);
         dPool2 = buffer(c * spec.flatSize());
         dConv2 = buffer(C2 * cols2);
         col2 = buffer(C1 * TAPS * cols2);
@@ -76,17 +70,18 @@ final class ChunkWorker {
     }
 
     /**
-     * Forward and backward over images data[order[first .. first + n)] into chunk a; grad (the chunk's own buffer,
-     * every element overwritten) receives the gradient of the batch's mean loss over these images, a.lossSum and a.correct
-     * their summed loss and correct count.
+     * Forward and backward over images data[order[first .. first + n)] into chunk a; grad (the chunk's own buffer)
+     * receives the gradient of the batch's mean loss over these images for every parameter but the dense layers'
+     * weights (those elements are left alone: the update forms them from a.dLogits, a.dFc2, a.dFc1 over the whole
+     * batch), a.lossSum and a.correct their summed loss and correct count.
      *
      * @param batch the whole batch's size (the loss is its mean)
      */
     void forwardBackward(ChunkActivations a, float[] grad, Dataset data, int[] order, int first, int n, int batch) {
         forward(a, data, order, first, n);
-        a.lossSum = softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, batch);
+        a.lossSum = softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, a.dLogits, batch);
         a.correct = countCorrect(a, n);
-        backward(a, grad, n);   // writes every gradient element
+        backward(a, grad, n);   // writes every gradient element but the dense weights'
     }
 
     /** Forward only over data[order[first .. first + n)] into chunk a; softmax outputs stay in the chunk. */
@@ -148,19 +143,17 @@ final class ChunkWorker {
         denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits);             // (n, 10)
     }
 
-    /** From dLogits (set by the loss) back to the first convolution's weights; col2 still holds this chunk's im2col. */
+    /** From a.dLogits (set by the loss) back to the first convolution's weights; col2 still holds this chunk's im2col. */
     private void backward(ChunkActivations a, float[] grad, int n) {
         int h = spec.inputHeight(), w = spec.inputWidth(), hw = h * w;
         int p1h = spec.pool1H(), p1w = spec.pool1W();
         int plane2 = spec.conv2H() * spec.conv2W(), cols2 = n * plane2;
-        denseBackward(a.act4, n, F2, p, layout.fc3W.offset(), CLASSES, dLogits,
-                grad, layout.fc3W.offset(), layout.fc3B.offset(), dAct4);                          // (n, 84)
-        activationBackward(act, a.act4, a.deriv4, dAct4, 0, n * F2);
-        denseBackward(a.act3, n, F1, p, layout.fc2W.offset(), F2, dAct4,
-                grad, layout.fc2W.offset(), layout.fc2B.offset(), dAct3);                          // (n, 120)
-        activationBackward(act, a.act3, a.deriv3, dAct3, 0, n * F1);
-        denseBackward(a.pool2, n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3,
-                grad, layout.fc1W.offset(), layout.fc1B.offset(), dPool2);                         // (n, flat)
+        // the dense weight gradients are left to the update (batch-level products over a.dLogits, a.dFc2, a.dFc1)
+        denseBackward(n, F2, p, layout.fc3W.offset(), CLASSES, a.dLogits, grad, layout.fc3B.offset(), a.dFc2); // (n, 84)
+        activationBackward(act, a.act4, a.deriv4, a.dFc2, 0, n * F2);
+        denseBackward(n, F1, p, layout.fc2W.offset(), F2, a.dFc2, grad, layout.fc2B.offset(), a.dFc1);     // (n, 120)
+        activationBackward(act, a.act3, a.deriv3, a.dFc1, 0, n * F1);
+        denseBackward(n, spec.flatSize(), p, layout.fc1W.offset(), F1, a.dFc1, grad, layout.fc1B.offset(), dPool2); // (n, flat)
         if (a.fusedReluMaxPool)
             maxPoolReluBackward(a.pool2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), dConv2);
         else

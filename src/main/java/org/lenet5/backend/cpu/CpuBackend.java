@@ -24,13 +24,16 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  * <pre>
  * forwardBackward   the batch is cut into chunks of CHUNK images (chunk k: images [k*CHUNK, (k+1)*CHUNK));
  *                   each thread claims chunks until none is left, its own run of them first (see runShare):
- *                   forward + backward, weight gradients into the chunk's own buffer
- * update            each thread: one range of the flat parameters: sum the chunks' gradients in chunk order,
- *                   the optimizer rule (OptimizerMath), refresh the transposed dense weights in that range
+ *                   forward + backward, gradients into the chunk's own buffer, except the dense layers'
+ *                   weight gradients: the chunk keeps its dense layers' inputs and output gradients instead
+ * update            each thread: one range of the flat parameters (see cuts): the dense weight gradients there as
+ *                   one product over the whole batch (dy^T x), the others as the chunks' gradients summed in chunk
+ *                   order; the optimizer rule (OptimizerMath); refresh the transposed dense weights in that range
  * evaluate          each thread: forward over the chunks it claims
  * </pre>
  * Deterministic: a chunk's results do not depend on which thread ran it, gradients and losses are summed in
- * chunk order, and every kernel computes each value by a fixed sequence of operations. So the same inputs give
+ * chunk order, the dense weight gradients by one fused multiply-add per image in batch order, and every kernel
+ * computes each value by a fixed sequence of operations. So the same inputs give
  * bit-identical results whatever the thread count, and the forward pass of one image (evaluate's probabilities,
  * loss and accuracy) does not depend on the batch it is in. Claiming chunks (rather than a fixed slice per
  * thread) keeps both threads busy when one of them starts late or is slowed by other work on the machine.
@@ -65,6 +68,11 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final ChunkWorker[] workers;            // one per thread
     private final ChunkActivations[] chunks;        // (maxBatch / CHUNK rounded up): chunk k of the last batch
+    /** Per dense layer, each chunk's input (n, in) and output gradient (n, out), and the chunks' image counts. */
+    private final float[][] fc1X, fc1Dy, fc2X, fc2Dy, fc3X, fc3Dy;
+    private final int[] chunkCounts;
+    /** Member t updates the flat parameters [cuts[t], cuts[t+1]). */
+    private final int[] cuts;
     private float[][] chunkGrads = new float[0][];  // chunk k's gradient (size + PAD), grown on demand
     /** claims[k] = the task that took chunk k (see claim); taskId counts tasks. */
     private final AtomicLongArray claims;
@@ -114,6 +122,23 @@ public final class CpuBackend implements Backend {
         this.chunks = new ChunkActivations[chunkCount];
         this.claims = new AtomicLongArray(chunkCount);   // all 0: taskId starts at 1
         for (int k = 0; k < chunkCount; k++) chunks[k] = new ChunkActivations(spec, Math.min(CHUNK, maxBatch - k * CHUNK));
+        this.fc1X = new float[chunkCount][];
+        this.fc1Dy = new float[chunkCount][];
+        this.fc2X = new float[chunkCount][];
+        this.fc2Dy = new float[chunkCount][];
+        this.fc3X = new float[chunkCount][];
+        this.fc3Dy = new float[chunkCount][];
+        for (int k = 0; k < chunkCount; k++) {
+            fc1X[k] = chunks[k].pool2;
+            fc1Dy[k] = chunks[k].dFc1;
+            fc2X[k] = chunks[k].act3;
+            fc2Dy[k] = chunks[k].dFc2;
+            fc3X[k] = chunks[k].act4;
+            fc3Dy[k] = chunks[k].dLogits;
+        }
+        this.chunkCounts = new int[chunkCount];
+        this.cuts = new int[team + 1];
+        for (int t = 0; t <= team; t++) cuts[t] = cut(t, team);
         this.workers = new ChunkWorker[team];
         for (int t = 0; t < team; t++)
             workers[t] = new ChunkWorker(spec, prep, layout, chunkSize, params, fc1T, fc2T, fc3T);
@@ -161,6 +186,7 @@ public final class CpuBackend implements Backend {
         pool.run(forwardBackwardTask);
         gradientsReduced = false;
         gradChunks = taskChunks;
+        for (int k = 0; k < taskChunks; k++) chunkCounts[k] = chunks[k].count;
         return result();
     }
 
@@ -257,24 +283,65 @@ public final class CpuBackend implements Backend {
         gradientsReduced = true;
     }
 
-    /** Member t's range of the flat parameters, cut at multiples of 16 floats (a cache line). */
-    private int rangeStart(int t) {
-        return t == workers.length ? size : (int) ((long) size * t / workers.length) & ~15;
+    /**
+     * Where member t's range of the flat parameters starts: an equal share, cut at a multiple of 16 floats (a cache
+     * line), moved to a row boundary inside a dense weight whose rows are whole vectors, and out of a dense weight
+     * and its bias where a row ends in a partial vector (the gradient's last row rewrites the floats up to one
+     * vector past it, see CpuLayers.denseWeightGradient).
+     */
+    private int cut(int t, int team) {
+        if (t == 0 || t == team) return t == 0 ? 0 : size;
+        int cut = (int) ((long) size * t / team) & ~15;
+        ParamTensor[][] dense = {{layout.fc1W, layout.fc1B}, {layout.fc2W, layout.fc2B}, {layout.fc3W, layout.fc3B}};
+        for (ParamTensor[] wb : dense) {
+            ParamTensor w = wb[0], b = wb[1];
+            if (cut <= w.offset() || cut >= b.end()) continue;
+            int in = w.fanIn();
+            if (in % Gemm.L == 0 && cut < w.end())
+                cut = w.offset() + Math.round((cut - w.offset()) / (float) in) * in;
+            else if (in % Gemm.L != 0)
+                cut = cut - w.offset() < b.end() - cut ? w.offset() : b.end();
+        }
+        return cut;
     }
 
     private void updateShare(int t) {
-        int from = rangeStart(t), to = rangeStart(t + 1);
-        if (!gradientsReduced) reduce(from, to);
+        int from = cuts[t], to = cuts[t + 1];
+        if (!gradientsReduced) gradient(from, to);
         OptimizerMath.update(taskOptimizer, taskLr, taskStep, params, grads, state0, state1, from, to);
         refreshTransposed(from, to);
     }
 
     private void reduceShare(int t) {
-        reduce(rangeStart(t), rangeStart(t + 1));
+        gradient(cuts[t], cuts[t + 1]);
+    }
+
+    /**
+     * grads[from, to) for the last batch: the dense weights' rows there as products over the whole batch, the
+     * other parameters as the chunks' gradients added in chunk order.
+     */
+    private void gradient(int from, int to) {
+        int at = from;
+        at = denseGradient(layout.fc1W, fc1X, fc1Dy, at, to);
+        at = denseGradient(layout.fc2W, fc2X, fc2Dy, at, to);
+        at = denseGradient(layout.fc3W, fc3X, fc3Dy, at, to);
+        sumChunks(at, to);
+    }
+
+    /** Sums the chunks over [at, the weight's start), then forms its rows in [at, to); returns where it stopped. */
+    private int denseGradient(ParamTensor w, float[][] x, float[][] dy, int at, int to) {
+        int lo = Math.max(at, w.offset()), hi = Math.min(to, w.end());
+        if (lo >= hi) return at;
+        sumChunks(at, lo);
+        int in = w.fanIn(), out = w.size() / in;   // (out, in); shape() would allocate a copy
+        CpuLayers.denseWeightGradient(x, dy, chunkCounts, gradChunks, in, out, grads, w.offset(),
+                (lo - w.offset()) / in, (hi - w.offset()) / in);
+        return hi;
     }
 
     /** grads[from, to) = the last batch's chunk gradients added in chunk order. */
-    private void reduce(int from, int to) {
+    private void sumChunks(int from, int to) {
+        if (from >= to) return;
         System.arraycopy(chunkGrads[0], from, grads, from, to - from);
         for (int k = 1; k < gradChunks; k++) {
             float[] g = chunkGrads[k];

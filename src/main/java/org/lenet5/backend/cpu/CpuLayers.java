@@ -432,17 +432,26 @@ final class CpuLayers {
     }
 
     /**
-     * dy (n, out) -> dWeight (out, in) = dy^T x at gwo, dBias (out) = column sums at gbo in g,
-     * and dx (n, in) = dy · weight (weight (out, in) at wo in p).
+     * The per-chunk half of a dense layer's backward: dy (n, out) -> dBias (out) = column sums at gbo in g, and
+     * dx (n, in) = dy · weight (weight (out, in) at wo in p). The weight gradient is a batch-level product, see
+     * {@link #denseWeightGradient}.
      */
-    static void denseBackward(float[] x, int n, int in, float[] p, int wo, int out, float[] dy,
-                              float[] g, int gwo, int gbo, float[] dx) {
-        // A = dy^T: A[r = o][k = b] = dy[b*out + o]
-        Gemm.multiply(dy, 0, 1, out, x, 0, in, g, gwo, in, out, n, in, Gemm.Init.ZERO, null, 0);
+    static void denseBackward(int n, int in, float[] p, int wo, int out, float[] dy, float[] g, int gbo, float[] dx) {
         System.arraycopy(dy, 0, g, gbo, out);
         for (int b = 1; b < n; b++)
             for (int o = 0; o < out; o++) g[gbo + o] += dy[b * out + o];
         Gemm.multiply(dy, 0, out, 1, p, wo, in, dx, 0, in, n, out, in, Gemm.Init.ZERO, null, 0);
+    }
+
+    /**
+     * Rows [r0, r1) of a dense layer's weight gradient (out, in) at gwo in g = dy^T x over the whole batch, whose
+     * images lie in parts (chunks): part q holds counts[q] images, their x (n, in) in x[q] and dy (n, out) in dy[q].
+     * Rows are independent (any split of them between threads gives the same values); a row's last vector may
+     * rewrite the floats up to one vector past it with their own values, so the caller owns them too.
+     */
+    static void denseWeightGradient(float[][] x, float[][] dy, int[] counts, int parts, int in, int out,
+                                    float[] g, int gwo, int r0, int r1) {
+        Gemm.multiplyTransposedParts(dy, out, x, in, counts, parts, g, gwo, in, r0, r1, in);
     }
 
     // ---------------------------------------------------------------- softmax cross-entropy

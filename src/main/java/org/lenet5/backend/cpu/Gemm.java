@@ -49,7 +49,9 @@ final class Gemm {
         /** C[r][p] = bias[r] + (A·B)[r][p] (a convolution: one bias per output channel) */
         ROW_BIAS,
         /** C[r][p] = bias[p] + (A·B)[r][p] (a dense layer: one bias per output unit) */
-        COLUMN_BIAS
+        COLUMN_BIAS,
+        /** C += A·B (continuing each element's multiply-adds from the value C holds) */
+        ACCUMULATE
     }
 
     // ---------------------------------------------------------------- C = init + A B
@@ -92,9 +94,15 @@ final class Gemm {
                 s20 = s21 = FloatVector.broadcast(F, bias[biasOff + r2]);
                 s30 = s31 = FloatVector.broadcast(F, bias[biasOff + r3]);
             }
-            default -> {
+            case COLUMN_BIAS -> {
                 s00 = s10 = s20 = s30 = FloatVector.fromArray(F, bias, biasOff + p);
                 s01 = s11 = s21 = s31 = FloatVector.fromArray(F, bias, biasOff + p + L);
+            }
+            default -> {
+                s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
+                s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
+                s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
+                s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
             }
         }
         int a0 = aOff + r * aRs, a1 = aOff + r1 * aRs, a2 = aOff + r2 * aRs, a3 = aOff + r3 * aRs;
@@ -128,7 +136,11 @@ final class Gemm {
                 s0 = FloatVector.broadcast(F, bias[biasOff + r]); s1 = FloatVector.broadcast(F, bias[biasOff + r1]);
                 s2 = FloatVector.broadcast(F, bias[biasOff + r2]); s3 = FloatVector.broadcast(F, bias[biasOff + r3]);
             }
-            default -> s0 = s1 = s2 = s3 = FloatVector.fromArray(F, bias, biasOff + p);
+            case COLUMN_BIAS -> s0 = s1 = s2 = s3 = FloatVector.fromArray(F, bias, biasOff + p);
+            default -> {
+                s0 = FloatVector.fromArray(F, c, c0); s1 = FloatVector.fromArray(F, c, c1);
+                s2 = FloatVector.fromArray(F, c, c2); s3 = FloatVector.fromArray(F, c, c3);
+            }
         }
         int a0 = aOff + r * aRs, a1 = aOff + r1 * aRs, a2 = aOff + r2 * aRs, a3 = aOff + r3 * aRs;
         int bk = bOff + p, ak = 0;
@@ -151,6 +163,37 @@ final class Gemm {
      */
     private static void storeFirstLanes(FloatVector v, float[] c, int i, VectorMask<Float> m) {
         FloatVector.fromArray(F, c, i).blend(v, m).intoArray(c, i);
+    }
+
+    // ---------------------------------------------------------------- C = A^T B over a batch split in parts
+
+    /**
+     * Rows [r0, r1) of C (R, P) = A^T B, where A (K, R) and B (K, P) have their K rows (a batch's images) split over
+     * parts: part q holds counts[q] rows, A's at a[q][k*lda + r] and B's at b[q][k*ldb + p]; C[r][p] = c[cOff + r*ldc + p].
+     * Each element is one fused multiply-add per row of the batch, parts in order and rows in order within a part,
+     * from 0: exactly what {@link #multiply} gives for the whole batch in one array, and independent of r0 and r1
+     * (how the rows of C are shared out). The blocks are those of multiply (4 rows by 2 vectors, the last row
+     * repeated, a masked last vector whose store rewrites the lanes past the row with the values they hold: the
+     * caller must own the floats up to one vector past row r1-1).
+     */
+    static void multiplyTransposedParts(float[][] a, int lda, float[][] b, int ldb, int[] counts, int parts,
+                                        float[] c, int cOff, int ldc, int r0, int r1, int cols) {
+        // Block by block, part after part: the block's sums go through C between parts (it stays in the L1
+        // cache). One loop over all parts inside the block kernel would nest the accumulators' loops, and C2 (17)
+        // then boxes the vectors: 8 MB allocated per step, measured.
+        int p = 0;
+        for (; p + 2 * L <= cols; p += 2 * L)
+            for (int r = r0; r < r1; r += 4)
+                for (int q = 0; q < parts; q++)
+                    block4x2(a[q], 0, 1, lda, b[q], 0, ldb, c, cOff, ldc, r1, counts[q], r, p,
+                            q == 0 ? Init.ZERO : Init.ACCUMULATE, null, 0);
+        for (; p < cols; p += L) {
+            VectorMask<Float> m = TAIL[Math.min(L, cols - p)];
+            for (int r = r0; r < r1; r += 4)
+                for (int q = 0; q < parts; q++)
+                    block4x1(a[q], 0, 1, lda, b[q], 0, ldb, c, cOff, ldc, r1, counts[q], r, p,
+                            q == 0 ? Init.ZERO : Init.ACCUMULATE, null, 0, m);
+        }
     }
 
     // ---------------------------------------------------------------- C = init + A B^T (row dot products)

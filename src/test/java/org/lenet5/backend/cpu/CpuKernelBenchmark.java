@@ -86,9 +86,15 @@ public final class CpuKernelBenchmark {
         time("fc2 forward", reps, () -> denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2));
         time("fc3 forward", reps, () -> denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits));
         time("softmax + loss", reps, () -> softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, 32));
-        time("fc3 backward", reps, () -> denseBackward(a.act4, n, F2, p, layout.fc3W.offset(), CLASSES, dLogits, g, layout.fc3W.offset(), layout.fc3B.offset(), dAct4));
-        time("fc2 backward", reps, () -> denseBackward(a.act3, n, F1, p, layout.fc2W.offset(), F2, dAct4, g, layout.fc2W.offset(), layout.fc2B.offset(), dAct3));
-        time("fc1 backward", reps, () -> denseBackward(a.pool2, n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3, g, layout.fc1W.offset(), layout.fc1B.offset(), dPool2));
+        time("fc3 backward", reps, () -> denseBackward(n, F2, p, layout.fc3W.offset(), CLASSES, dLogits, g, layout.fc3B.offset(), dAct4));
+        time("fc2 backward", reps, () -> denseBackward(n, F1, p, layout.fc2W.offset(), F2, dAct4, g, layout.fc2B.offset(), dAct3));
+        time("fc1 backward", reps, () -> denseBackward(n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3, g, layout.fc1B.offset(), dPool2));
+        int[] counts = {n};
+        time("fc dW (update)", reps, () -> {   // per chunk: the update forms them over the whole batch
+            denseWeightGradient(new float[][]{a.pool2}, new float[][]{dAct3}, counts, 1, spec.flatSize(), F1, g, layout.fc1W.offset(), 0, F1);
+            denseWeightGradient(new float[][]{a.act3}, new float[][]{dAct4}, counts, 1, F1, F2, g, layout.fc2W.offset(), 0, F2);
+            denseWeightGradient(new float[][]{a.act4}, new float[][]{dLogits}, counts, 1, F2, CLASSES, g, layout.fc3W.offset(), 0, CLASSES);
+        });
         if (a.fusedReluMaxPool)
             time("pool2 backward", reps, () -> maxPoolReluBackward(a.pool2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), dConv2));
         else
