@@ -356,18 +356,29 @@ public final class CpuBackend implements Backend {
         transpose(layout.fc3W, fc3T, from, to);
     }
 
+    /**
+     * transposed (in, out) = the rows of weight (out, in) that lie in params[from, to). Whole rows four at a time
+     * (four read streams, four adjacent floats written per column; eight at a time measured slower).
+     */
     private void transpose(ParamTensor weight, float[] transposed, int from, int to) {
         int lo = Math.max(from, weight.offset()), hi = Math.min(to, weight.end());
         if (lo >= hi) return;
-        int in = weight.fanIn(), out = weight.size() / in;   // (out, in); shape() would allocate a copy
-        int r = (lo - weight.offset()) / in, k = (lo - weight.offset()) % in;
-        for (int i = lo; i < hi; i++) {
-            transposed[k * out + r] = params[i];
-            if (++k == in) {
-                k = 0;
-                r++;
+        int base = weight.offset(), in = weight.fanIn(), out = weight.size() / in;   // shape() would allocate a copy
+        int i = lo;
+        for (; i < hi && (i - base) % in != 0; i++) transposed[(i - base) % in * out + (i - base) / in] = params[i];
+        int r = (i - base) / in, rows = (hi - base) / in;   // whole rows [r, rows)
+        for (; r + 4 <= rows; r += 4) {
+            int w0 = base + r * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
+            for (int k = 0, t = r; k < in; k++, t += out) {
+                transposed[t] = params[w0 + k];
+                transposed[t + 1] = params[w1 + k];
+                transposed[t + 2] = params[w2 + k];
+                transposed[t + 3] = params[w3 + k];
             }
         }
+        for (; r < rows; r++)
+            for (int k = 0, w0 = base + r * in; k < in; k++) transposed[k * out + r] = params[w0 + k];
+        for (i = Math.max(i, base + rows * in); i < hi; i++) transposed[(i - base) % in * out + (i - base) / in] = params[i];
     }
 
     @Override

@@ -23,7 +23,7 @@ import static org.lenet5.model.ModelSpec.*;
  * seconds per epoch of 60,000 random images. Run after {@code mvn test-compile}:
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
- *      org.lenet5.backend.cpu.CpuKernelBenchmark [flux|classic]
+ *      org.lenet5.backend.cpu.CpuKernelBenchmark [flux|classic] [kernels|steps]   (only those)
  * </pre>
  */
 public final class CpuKernelBenchmark {
@@ -37,8 +37,12 @@ public final class CpuKernelBenchmark {
         ModelSpec spec = ModelSpec.forImages(arch, 28, 28);
         Preprocessing prep = Preprocessing.forArchitecture(arch, 28, 28);
         System.out.printf("%s, %d-lane vectors, load %s%n", spec, Gemm.L, load());
-        kernels(spec, prep);
-        steps(spec, prep);
+        String only = args.length > 1 ? args[1] : "";
+        if (!only.equals("steps")) {
+            kernels(spec, prep);
+            transposes(spec, prep);
+        }
+        if (!only.equals("kernels")) steps(spec, prep);
         System.out.println("load after: " + load());
     }
 
@@ -108,7 +112,19 @@ public final class CpuKernelBenchmark {
         time("conv1 backward", reps, () -> conv1Backward(a.input, n, h, w, dConv1, g, layout.conv1W.offset(), layout.conv1B.offset(), taps, planes, lanes));
     }
 
+    /** The whole-buffer parameter copy and dense-weight transposes that setParameters does (the update does them by range). */
+    private static void transposes(ModelSpec spec, Preprocessing prep) {
+        float[] init = Initializer.initialParameters(spec, 1);
+        try (CpuBackend cpu = new CpuBackend(spec, prep, 16, 1)) {
+            time("setParameters", "call", 200, () -> cpu.setParameters(init));
+        }
+    }
+
     private static void time(String what, int reps, Kernel k) {
+        time(what, "16 images", reps, k);
+    }
+
+    private static void time(String what, String per, int reps, Kernel k) {
         for (int i = 0; i < reps; i++) k.run();
         double best = Double.MAX_VALUE;
         for (int window = 0; window < 15; window++) {
@@ -116,10 +132,13 @@ public final class CpuKernelBenchmark {
             for (int i = 0; i < reps; i++) k.run();
             best = Math.min(best, (System.nanoTime() - t0) / (double) reps);
         }
-        System.out.printf("  %-16s %8.1f us per 16 images%n", what, best / 1000);
+        System.out.printf("  %-16s %8.1f us per %s%n", what, best / 1000, per);
     }
 
-    /** Whole training steps on 1 and 2 threads: forwardBackward and update timed apart, the last of 3 epochs. */
+    /**
+     * Whole training steps on 1 and 2 threads: forwardBackward and update timed apart, the last of 3 epochs; the
+     * median and 10th percentile of single steps too (less disturbed by other work on the machine than the totals).
+     */
     private static void steps(ModelSpec spec, Preprocessing prep) {
         Dataset data = CpuTestSupport.randomImages(60_000, 28, 28, 1);
         int[] order = new int[data.count()];
@@ -131,6 +150,7 @@ public final class CpuKernelBenchmark {
                     cpu.setParameters(Initializer.initialParameters(spec, 1));
                     int steps = data.count() / batch;
                     long step = 0, forward = 0, update = 0;
+                    long[] fbTimes = new long[steps], upTimes = new long[steps], stepTimes = new long[steps];
                     for (int epoch = 0; epoch < 3; epoch++) {
                         forward = 0;
                         update = 0;
@@ -139,13 +159,26 @@ public final class CpuKernelBenchmark {
                             cpu.forwardBackward(data, order, s * batch, batch);
                             long t1 = System.nanoTime();
                             cpu.update(adam, 1e-3f, ++step);
-                            update += System.nanoTime() - t1;
+                            long t2 = System.nanoTime();
+                            update += t2 - t1;
                             forward += t1 - t0;
+                            fbTimes[s] = t1 - t0;
+                            upTimes[s] = t2 - t1;
+                            stepTimes[s] = t2 - t0;
                         }
                     }
-                    System.out.printf("  batch %3d, %d thread(s): forwardBackward %.2f s, update %.3f s per epoch (%.0f us per step)%n",
-                            batch, threads, forward * 1e-9, update * 1e-9, update * 1e-3 / steps);
+                    System.out.printf("  batch %3d, %d thread(s): forwardBackward %.2f s, update %.3f s per epoch (%.0f us per step)"
+                                    + "; per step median/p10 us: step %.0f/%.0f, forwardBackward %.0f/%.0f, update %.0f/%.0f%n",
+                            batch, threads, forward * 1e-9, update * 1e-9, update * 1e-3 / steps,
+                            quantile(stepTimes, 0.5), quantile(stepTimes, 0.1), quantile(fbTimes, 0.5),
+                            quantile(fbTimes, 0.1), quantile(upTimes, 0.5), quantile(upTimes, 0.1));
                 }
+    }
+
+    /** The q-quantile of the values, in microseconds (sorts them). */
+    private static double quantile(long[] nanos, double q) {
+        java.util.Arrays.sort(nanos);
+        return nanos[(int) (q * (nanos.length - 1))] * 1e-3;
     }
 
     private static String load() {
