@@ -49,9 +49,7 @@ final class Gemm {
         /** C[r][p] = bias[r] + (A·B)[r][p] (a convolution: one bias per output channel) */
         ROW_BIAS,
         /** C[r][p] = bias[p] + (A·B)[r][p] (a dense layer: one bias per output unit) */
-        COLUMN_BIAS,
-        /** C += A·B (continuing each element's multiply-adds from the value C holds) */
-        ACCUMULATE
+        COLUMN_BIAS
     }
 
     // ---------------------------------------------------------------- C = init + A B
@@ -94,15 +92,9 @@ final class Gemm {
                 s20 = s21 = FloatVector.broadcast(F, bias[biasOff + r2]);
                 s30 = s31 = FloatVector.broadcast(F, bias[biasOff + r3]);
             }
-            case COLUMN_BIAS -> {
+            default -> {
                 s00 = s10 = s20 = s30 = FloatVector.fromArray(F, bias, biasOff + p);
                 s01 = s11 = s21 = s31 = FloatVector.fromArray(F, bias, biasOff + p + L);
-            }
-            default -> {
-                s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
-                s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
-                s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
-                s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
             }
         }
         int a0 = aOff + r * aRs, a1 = aOff + r1 * aRs, a2 = aOff + r2 * aRs, a3 = aOff + r3 * aRs;
@@ -136,11 +128,7 @@ final class Gemm {
                 s0 = FloatVector.broadcast(F, bias[biasOff + r]); s1 = FloatVector.broadcast(F, bias[biasOff + r1]);
                 s2 = FloatVector.broadcast(F, bias[biasOff + r2]); s3 = FloatVector.broadcast(F, bias[biasOff + r3]);
             }
-            case COLUMN_BIAS -> s0 = s1 = s2 = s3 = FloatVector.fromArray(F, bias, biasOff + p);
-            default -> {
-                s0 = FloatVector.fromArray(F, c, c0); s1 = FloatVector.fromArray(F, c, c1);
-                s2 = FloatVector.fromArray(F, c, c2); s3 = FloatVector.fromArray(F, c, c3);
-            }
+            default -> s0 = s1 = s2 = s3 = FloatVector.fromArray(F, bias, biasOff + p);
         }
         int a0 = aOff + r * aRs, a1 = aOff + r1 * aRs, a2 = aOff + r2 * aRs, a3 = aOff + r3 * aRs;
         int bk = bOff + p, ak = 0;
@@ -180,20 +168,73 @@ final class Gemm {
                                         float[] c, int cOff, int ldc, int r0, int r1, int cols) {
         // Block by block, part after part: the block's sums go through C between parts (it stays in the L1
         // cache). One loop over all parts inside the block kernel would nest the accumulators' loops, and C2 (17)
-        // then boxes the vectors: 8 MB allocated per step, measured.
+        // then boxes the vectors: 8 MB allocated per step, measured. Kernels of their own, not multiply's with
+        // one more kind of start: sharing would mix this caller's profile into the forward pass's hottest code.
         int p = 0;
         for (; p + 2 * L <= cols; p += 2 * L)
             for (int r = r0; r < r1; r += 4)
                 for (int q = 0; q < parts; q++)
-                    block4x2(a[q], 0, 1, lda, b[q], 0, ldb, c, cOff, ldc, r1, counts[q], r, p,
-                            q == 0 ? Init.ZERO : Init.ACCUMULATE, null, 0);
+                    partBlock4x2(a[q], lda, b[q], ldb, counts[q], q > 0, c, cOff, ldc, r1, r, p);
         for (; p < cols; p += L) {
             VectorMask<Float> m = TAIL[Math.min(L, cols - p)];
             for (int r = r0; r < r1; r += 4)
                 for (int q = 0; q < parts; q++)
-                    block4x1(a[q], 0, 1, lda, b[q], 0, ldb, c, cOff, ldc, r1, counts[q], r, p,
-                            q == 0 ? Init.ZERO : Init.ACCUMULATE, null, 0, m);
+                    partBlock4x1(a[q], lda, b[q], ldb, counts[q], q > 0, c, cOff, ldc, r1, r, p, m);
         }
+    }
+
+    /** One part's rows added to a 4 x 2L block of C (started from 0 for the first part, from C for the others). */
+    private static void partBlock4x2(float[] a, int lda, float[] b, int ldb, int n, boolean add,
+                                     float[] c, int cOff, int ldc, int end, int r, int p) {
+        int r1 = Math.min(r + 1, end - 1), r2 = Math.min(r + 2, end - 1), r3 = Math.min(r + 3, end - 1);
+        int c0 = cOff + r * ldc + p, c1 = cOff + r1 * ldc + p, c2 = cOff + r2 * ldc + p, c3 = cOff + r3 * ldc + p;
+        FloatVector s00, s01, s10, s11, s20, s21, s30, s31;
+        if (add) {
+            s00 = FloatVector.fromArray(F, c, c0); s01 = FloatVector.fromArray(F, c, c0 + L);
+            s10 = FloatVector.fromArray(F, c, c1); s11 = FloatVector.fromArray(F, c, c1 + L);
+            s20 = FloatVector.fromArray(F, c, c2); s21 = FloatVector.fromArray(F, c, c2 + L);
+            s30 = FloatVector.fromArray(F, c, c3); s31 = FloatVector.fromArray(F, c, c3 + L);
+        } else {
+            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = FloatVector.zero(F);
+        }
+        for (int k = 0, ak = 0, bk = p; k < n; k++, ak += lda, bk += ldb) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bk), b1 = FloatVector.fromArray(F, b, bk + L);
+            FloatVector w = FloatVector.broadcast(F, a[ak + r]);
+            s00 = b0.fma(w, s00); s01 = b1.fma(w, s01);
+            w = FloatVector.broadcast(F, a[ak + r1]);
+            s10 = b0.fma(w, s10); s11 = b1.fma(w, s11);
+            w = FloatVector.broadcast(F, a[ak + r2]);
+            s20 = b0.fma(w, s20); s21 = b1.fma(w, s21);
+            w = FloatVector.broadcast(F, a[ak + r3]);
+            s30 = b0.fma(w, s30); s31 = b1.fma(w, s31);
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
+    }
+
+    /** As partBlock4x2 for one vector of columns, the lanes m selects (a row's last, partial vector). */
+    private static void partBlock4x1(float[] a, int lda, float[] b, int ldb, int n, boolean add,
+                                     float[] c, int cOff, int ldc, int end, int r, int p, VectorMask<Float> m) {
+        int r1 = Math.min(r + 1, end - 1), r2 = Math.min(r + 2, end - 1), r3 = Math.min(r + 3, end - 1);
+        int c0 = cOff + r * ldc + p, c1 = cOff + r1 * ldc + p, c2 = cOff + r2 * ldc + p, c3 = cOff + r3 * ldc + p;
+        FloatVector s0, s1, s2, s3;
+        if (add) {
+            s0 = FloatVector.fromArray(F, c, c0); s1 = FloatVector.fromArray(F, c, c1);
+            s2 = FloatVector.fromArray(F, c, c2); s3 = FloatVector.fromArray(F, c, c3);
+        } else {
+            s0 = s1 = s2 = s3 = FloatVector.zero(F);
+        }
+        for (int k = 0, ak = 0, bk = p; k < n; k++, ak += lda, bk += ldb) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bk);
+            s0 = b0.fma(FloatVector.broadcast(F, a[ak + r]), s0);
+            s1 = b0.fma(FloatVector.broadcast(F, a[ak + r1]), s1);
+            s2 = b0.fma(FloatVector.broadcast(F, a[ak + r2]), s2);
+            s3 = b0.fma(FloatVector.broadcast(F, a[ak + r3]), s3);
+        }
+        storeFirstLanes(s0, c, c0, m); storeFirstLanes(s1, c, c1, m);
+        storeFirstLanes(s2, c, c2, m); storeFirstLanes(s3, c, c3, m);
     }
 
     // ---------------------------------------------------------------- C = init + A B^T (row dot products)
