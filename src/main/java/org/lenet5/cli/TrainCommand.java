@@ -98,12 +98,17 @@ public final class TrainCommand implements Callable<Integer> {
         try (dir) {
             TrainTestData files = c.load(c.dataset);
             DataSplits splits = c.splits(files, spec.commandLine());
-            stdout().printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
+            stdout().printf(Locale.ROOT, "lenet5 train: %s on %s (%,d train, %,d validation, %,d test images), %s lr %s %s, batch %d, %s, seed %d%n",
                     c.arch.id(), c.dataset.id(), splits.train().count(), splits.validation().count(), splits.test().count(),
-                    optimizer.id(), Float.toString(lr), c.schedule.id(), batchSize, c.epochs, c.seed);
+                    optimizer.id(), Float.toString(lr), c.schedule.id(), batchSize, epochCount(c.epochs), c.seed);
             return train(dir, stop -> TrainingRun.run(config, splits, dir, new ConsoleTrainingListener(stdout()),
                     System.err, stop, checkpointEvery));
         }
+    }
+
+    /** "1 epoch", "12 epochs". */
+    static String epochCount(int epochs) {
+        return epochs + (epochs == 1 ? " epoch" : " epochs");
     }
 
     private int resume(TrainConfig given) {
@@ -119,10 +124,10 @@ public final class TrainCommand implements Callable<Integer> {
             DatasetKind kind = DatasetKind.parse(c.dataset());
             TrainTestData files = common.load(kind);
             DataSplits splits = DataSplits.of(files.train(), files.test(), c.validation(), c.limit());
-            stdout().printf(Locale.ROOT, "lenet5 train: resuming %s at %s: %s on %s (%,d train images), %s lr %s %s, batch %d, %d epochs, seed %d%n",
+            stdout().printf(Locale.ROOT, "lenet5 train: resuming %s at %s: %s on %s (%,d train images), %s lr %s %s, batch %d, %s, seed %d%n",
                     dir.path(), stored.checkpoint() == null ? "the start (no checkpoint was written)" : RunDirectory.describe(stored.state()),
                     c.arch().id(), c.dataset(), splits.train().count(), c.optimizer().kind().id(), Float.toString(c.lr()),
-                    c.schedule().id(), c.batchSize(), c.epochs(), c.seed());
+                    c.schedule().id(), c.batchSize(), epochCount(c.epochs()), c.seed());
             return train(dir, stop -> TrainingRun.resume(dir, stored, splits, new ConsoleTrainingListener(stdout()),
                     System.err, stop, every));
         }

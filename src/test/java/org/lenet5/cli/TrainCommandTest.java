@@ -52,6 +52,7 @@ class TrainCommandTest {
         CliRun r = train(out, "--limit", "10000", "--epochs", "2", "--batch-size", "8", "--lr", "2e-3");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("epoch  2/2"), r.out());
+        assertTrue(r.out().contains("batch 8, 2 epochs, seed 1"), r.out());
         for (String f : List.of("config.json", "metrics.csv", "summary.json", "model.lenet5"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
@@ -87,6 +88,12 @@ class TrainCommandTest {
         byte[] ma = Files.readAllBytes(tmp.resolve("a/model.lenet5"));
         assertArrayEquals(ma, Files.readAllBytes(tmp.resolve("b/model.lenet5")));
         assertFalse(Arrays.equals(ma, Files.readAllBytes(tmp.resolve("c/model.lenet5"))), "another seed, another model");
+    }
+
+    @Test
+    void theRunHeaderSaysOneEpochNotOneEpochs() {
+        assertEquals("1 epoch", TrainCommand.epochCount(1));
+        assertEquals("12 epochs", TrainCommand.epochCount(12));
     }
 
     @Test
