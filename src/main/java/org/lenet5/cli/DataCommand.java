@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -64,6 +65,9 @@ public final class DataCommand implements java.util.concurrent.Callable<Integer>
         public void run() {
             PrintStream out = System.out;
             DatasetKind kind = options.dataset;
+            if (from != null && !Files.isDirectory(from))
+                throw new UserException("--from " + from + (Files.exists(from) ? " is not a directory" : " does not exist")
+                        + "; it takes a directory holding the dataset's IDX files (raw or .gz)");
             DatasetFetcher fetcher = from == null ? DatasetFetcher.standard(kind, out)
                     : DatasetFetcher.fromDirectoryFirst(kind, from, out);
             fetcher.fetch(kind, options.dataDir());

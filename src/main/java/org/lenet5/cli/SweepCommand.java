@@ -1,5 +1,6 @@
 package org.lenet5.cli;
 
+import org.lenet5.backend.BackendOptions;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.sweep.Environment;
 import org.lenet5.sweep.FixedSettings;
@@ -81,6 +82,11 @@ public final class SweepCommand implements Callable<Integer> {
         int t = c.threads(spec.commandLine());
         if (seeds < 1) throw usage("--seeds must be at least 1");
         if (parallel < 1) throw usage("--parallel must be at least 1");
+        if (out != null && out.toString().isBlank()) throw usage("--out needs a directory name");
+        int cores = BackendOptions.defaultThreads();
+        if (parallel > cores)
+            spec.commandLine().getErr().println("notice: --parallel " + parallel + " is more than the " + cores
+                    + " cores here; the trials will take turns on them, which is usually slower than --parallel " + cores);
         if (c.epochs < 1) throw usage("--epochs must be at least 1");
         if (c.limit < 0) throw usage("--limit must be zero (all) or positive");
         if (c.validation < 1) throw usage("--validation must be at least 1: a sweep chooses by validation accuracy");

@@ -82,6 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be zero or positive");
+        if (out != null && out.toString().isBlank()) throw new ParameterException(spec.commandLine(), "--out needs a directory name");
         CommonTrainingOptions c = common;
         int t = c.threads(spec.commandLine());
         TrainConfig config;

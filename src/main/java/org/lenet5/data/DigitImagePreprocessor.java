@@ -82,6 +82,8 @@ public final class DigitImagePreprocessor {
     static BufferedImage decode(Path file) {
         if (!Files.exists(file)) throw new UserException("image " + file + " does not exist");
         if (!Files.isRegularFile(file)) throw new UserException(file + " is not a regular file, not an image");
+        // ImageIO reports an unreadable file as "Can't create cache file!": say what is wrong instead.
+        if (!Files.isReadable(file)) throw new UserException("cannot read image " + file + ": permission denied");
         String format = "image";
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new UserException("cannot read image " + file);

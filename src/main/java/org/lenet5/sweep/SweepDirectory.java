@@ -56,6 +56,7 @@ public final class SweepDirectory implements AutoCloseable {
     public static SweepDirectory open(Path dir, FixedSettings fixed) {
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new UserException(dir + ": exists and is not a directory; choose another --out");
+        refuseForeignDirectory(dir);
         FileChannel ch = null;
         FileLock lock;
         try {
@@ -80,6 +81,25 @@ public final class SweepDirectory implements AutoCloseable {
             throw e;
         }
         return d;
+    }
+
+    /**
+     * A directory that exists, is not empty and holds no sweep.json is someone else's (files of the user's, or a
+     * training run): a sweep would overwrite its results.csv, report.md, ... so it is refused, naming an entry.
+     */
+    private static void refuseForeignDirectory(Path dir) {
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve(SWEEP_JSON))) return;
+        String first;
+        try (var entries = Files.list(dir)) {
+            first = entries.map(e -> e.getFileName().toString())
+                    .filter(name -> !name.equals(LOCK) && !name.equals(TRIALS))   // a sweep stopped before sweep.json
+                    .sorted().findFirst().orElse(null);
+        } catch (IOException | SecurityException e) {
+            throw new UserException(dir + ": cannot list the directory (" + e.getMessage() + ")");
+        }
+        if (first != null)
+            throw new UserException(dir + " is not empty (" + first + ") and holds no sweep (no " + SWEEP_JSON
+                    + "); a sweep would overwrite its files: choose a new or empty --out");
     }
 
     public Path path() { return dir; }

@@ -83,20 +83,43 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
         } catch (IOException | SecurityException e) {
             throw new UserException(dir + ": cannot write the run directory (" + AtomicFiles.describe(e) + ")");
         }
+        boolean lockExisted = Files.exists(dir.resolve(DirectoryLock.FILE));
         DirectoryLock lock = DirectoryLock.acquire(dir, "lenet5 train");
         try {
-            for (String f : List.of(METRICS, MODEL, SUMMARY))
-                if (Files.exists(dir.resolve(f)))
-                    throw new UserException(dir + " already holds a run (" + f + "); choose another --out, remove it,"
-                            + " or continue it with: lenet5 train --resume " + dir);
+            refuseFilesARunWouldOverwrite(dir, lockExisted);
             prepareForWriting(dir);
         } catch (RuntimeException e) {
             lock.close();
+            if (!lockExisted) deleteQuietly(dir.resolve(DirectoryLock.FILE));   // a refused directory keeps no trace
             throw e;
         }
         RunDirectory run = new RunDirectory(dir, dataset, lock);
         run.createdHere = !existed;
         return run;
+    }
+
+    /**
+     * Refuses a directory holding any file a new run writes (config.json, metrics.csv, summary.json,
+     * model.lenet5): an earlier run (config.json and the lock file lenet5 train leaves; the message says how to
+     * resume it), or else files of the user's that happen to have those names.
+     */
+    private static void refuseFilesARunWouldOverwrite(Path dir, boolean lockExisted) {
+        boolean run = lockExisted && Files.exists(dir.resolve(CONFIG));
+        for (String f : List.of(METRICS, MODEL, SUMMARY, CONFIG)) {
+            if (!Files.exists(dir.resolve(f), LinkOption.NOFOLLOW_LINKS)) continue;
+            if (run)
+                throw new UserException(dir + " already holds a run (" + f + "); choose another --out, remove it,"
+                        + " or continue it with: lenet5 train --resume " + dir);
+            throw new UserException(dir.resolve(f) + " exists and a new run would overwrite it; choose a new or empty --out");
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException | SecurityException e) {
+            // The empty lock file stays; it holds nothing of the user's.
+        }
     }
 
     /**

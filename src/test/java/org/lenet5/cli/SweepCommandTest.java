@@ -46,6 +46,32 @@ class SweepCommandTest {
     }
 
     @Test
+    void aDirectoryThatHoldsNoSweepIsRefusedAndLeftAsItWas() throws Exception {
+        Path out = tmp.resolve("mine");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("report.md"), "my notes\n");
+        CliRun r = sweep("--backend", "reference", "--batch-size", "50", "--lr", "1e-2", "--epochs", "1", "--limit", "100",
+                "--validation", "100", "--data-dir", TestData.dataDir().toString(), "--out", out.toString());
+        assertEquals(1, r.exitCode(), r.out());
+        assertEquals("error: " + out + " is not empty (report.md) and holds no sweep (no sweep.json); a sweep would"
+                + " overwrite its files: choose a new or empty --out", r.err().strip());
+        assertEquals("my notes\n", Files.readString(out.resolve("report.md")));
+        try (var entries = Files.list(out)) {
+            assertEquals(List.of("report.md"), entries.map(e -> e.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void anEmptyOutIsAUsageErrorAndMoreTrialsAtOnceThanCoresGetANotice() {
+        CliRun r = sweep("--out", "");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --out needs a directory name"), r.err());
+        int cores = Runtime.getRuntime().availableProcessors();
+        r = sweep("--parallel", Integer.toString(cores + 1), "--batch-size", "32,x", "--out", tmp.resolve("p").toString());
+        assertTrue(r.err().startsWith("notice: --parallel " + (cores + 1) + " is more than the " + cores + " cores here"), r.err());
+    }
+
+    @Test
     void sweepCommandRunsTrialsPrintsProgressAndWritesResults() throws Exception {
         Path out = tmp.resolve("sweep");
         // One trial diverges at once (no evaluation); the other trains 300 images and evaluates 200 + 10,000.

@@ -97,14 +97,50 @@ class TrainCommandTest {
     }
 
     @Test
-    void aDirectoryHoldingARunIsRefusedAndLeftUntouched(@TempDir Path tmp) throws IOException {
+    void aDirectoryHoldingAMetricsFileIsRefusedAndLeftUntouched(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("run");
         Files.createDirectories(out);
         Files.writeString(out.resolve("metrics.csv"), "precious\n");
         CliRun r = train(out, "--limit", "100", "--epochs", "1");
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().startsWith("error: " + out + " already holds a run (metrics.csv)"), r.err());
+        assertTrue(r.err().startsWith("error: " + out.resolve("metrics.csv") + " exists and a new run would overwrite it"), r.err());
         assertEquals("precious\n", Files.readString(out.resolve("metrics.csv")));
+        assertFalse(Files.exists(out.resolve(".lock")), "a refused directory gets no lock file");
+    }
+
+    @Test
+    void anEarlierRunIsRefusedWithHowToResumeIt(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        assertEquals(0, train(out, "--limit", "100", "--epochs", "1").exitCode());
+        byte[] model = Files.readAllBytes(out.resolve("model.lenet5"));
+        CliRun again = train(out, "--limit", "100", "--epochs", "1");
+        assertEquals(1, again.exitCode());
+        assertEquals("error: " + out + " already holds a run (metrics.csv); choose another --out, remove it, or continue"
+                + " it with: lenet5 train --resume " + out, again.err().strip());
+        assertArrayEquals(model, Files.readAllBytes(out.resolve("model.lenet5")));
+    }
+
+    @Test
+    void aUsersFileNamedLikeARunFileIsNeitherOverwrittenNorJoinedByALockFile(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("mine");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("config.json"), "mine\n");
+        Files.writeString(out.resolve("notes.txt"), "notes\n");
+        CliRun r = train(out, "--limit", "100", "--epochs", "1");
+        assertEquals(1, r.exitCode(), r.out());
+        assertEquals("error: " + out.resolve("config.json") + " exists and a new run would overwrite it; choose a new or"
+                + " empty --out", r.err().strip());
+        assertEquals("mine\n", Files.readString(out.resolve("config.json")));
+        try (var entries = Files.list(out)) {
+            assertEquals(List.of("config.json", "notes.txt"), entries.map(e -> e.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void anEmptyOutIsAUsageError(@TempDir Path tmp) {
+        CliRun r = CliRun.of("train", "--backend", "cpu", "--data-dir", dataDir.toString(), "--out", "");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --out needs a directory name"), r.err());
     }
 
     @Test

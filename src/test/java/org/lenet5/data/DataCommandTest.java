@@ -27,6 +27,13 @@ class DataCommandTest {
     }
 
     @Test
+    void aFromDirectoryThatDoesNotExistIsAnErrorNotASkippedSource() {
+        assertEquals(1, Main.run("data", "fetch", "--data-dir", tmp.resolve("d").toString(),
+                "--from", tmp.resolve("nowhere").toString()));
+        assertEquals(false, Files.exists(tmp.resolve("d")), "nothing was fetched from anywhere else");
+    }
+
+    @Test
     void anUnknownDatasetIsAUsageError() {
         assertEquals(2, Main.run("data", "fetch", "--dataset", "cifar", "--data-dir", tmp.toString()));
     }
