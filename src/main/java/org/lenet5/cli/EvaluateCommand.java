@@ -106,8 +106,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** --dataset, else the one the checkpoint was trained on, else MNIST. */
     private DatasetKind datasetFor(Checkpoint ckpt) {
-        if (dataset != null) return dataset;
         String recorded = ckpt.get(Checkpoint.DATASET);
+        if (dataset != null) {
+            if (recorded != null && !recorded.equals(dataset.id()))
+                spec.commandLine().getErr().println("notice: " + model + " was trained on " + recorded + "; evaluating it on "
+                        + dataset.id() + " as --dataset asks");
+            return dataset;
+        }
         if (recorded == null) return DatasetKind.MNIST;
         try {
             return DatasetKind.parse(recorded);

@@ -6,6 +6,7 @@ import org.lenet5.backend.BackendOptions;
 import org.lenet5.backend.Backends;
 import org.lenet5.checkpoint.Checkpoint;
 import org.lenet5.checkpoint.CheckpointFile;
+import org.lenet5.data.DatasetKind;
 import org.lenet5.data.DigitImagePreprocessor;
 import org.lenet5.train.Predictor;
 import org.lenet5.util.Json;
@@ -23,11 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** lenet5 predict: the most probable digits for pictures (PNG or JPEG of any size). */
+/** lenet5 predict: the most probable classes for pictures (PNG or JPEG up to 50 megapixels). */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
         description = {
                 "Classify pictures of single digits with a trained model.",
-                "Each picture (PNG or JPEG, any size) is made into an MNIST-like 28x28 input: greyscale, inverted when "
+                "Each picture (PNG or JPEG, up to 50 megapixels and 20,000 pixels a side) is made into an MNIST-like 28x28 input: greyscale, inverted when "
                         + "the background is light, cropped to the ink, the longer side scaled to 20 pixels and centred "
                         + "by its centre of mass. Prints the most probable classes with their probabilities."})
 public final class PredictCommand implements Callable<Integer> {
@@ -82,6 +83,7 @@ public final class PredictCommand implements Callable<Integer> {
             backendName = b.name();
         }
 
+        DatasetKind trainedOn = trainedOn(ckpt);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             List<Map<String, Object>> list = new ArrayList<>();
@@ -92,6 +94,7 @@ public final class PredictCommand implements Callable<Integer> {
                 for (int k : predictions.get(i).top(top)) {
                     Map<String, Object> c = new LinkedHashMap<>();
                     c.put("class", k);
+                    if (!trainedOn.digitLabels()) c.put("name", trainedOn.className(k));
                     c.put("probability", (double) predictions.get(i).probability(k));
                     ranked.add(c);
                 }
@@ -108,12 +111,24 @@ public final class PredictCommand implements Callable<Integer> {
                 if (show) out.print(textArt(inputs.get(i)));
                 StringBuilder line = new StringBuilder(images.get(i).toString()).append(':');
                 for (int k : predictions.get(i).top(top))
-                    line.append(String.format("  %d (%.2f%%)", k, 100.0 * predictions.get(i).probability(k)));
+                    line.append(String.format("  %d%s (%.2f%%)", k, trainedOn.digitLabels() ? "" : " " + trainedOn.className(k),
+                            100.0 * predictions.get(i).probability(k)));
                 out.println(line);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** The dataset the model was trained on (its labels' meaning); MNIST when the checkpoint does not say. */
+    private static DatasetKind trainedOn(Checkpoint ckpt) {
+        String recorded = ckpt.get(Checkpoint.DATASET);
+        if (recorded == null) return DatasetKind.MNIST;
+        try {
+            return DatasetKind.parse(recorded);
+        } catch (IllegalArgumentException e) {
+            return DatasetKind.MNIST;
+        }
     }
 
     /** The 28x28 input in characters by ink level: ' ' none, '.' < 64, ':' < 128, 'o' < 192, '#' above. */

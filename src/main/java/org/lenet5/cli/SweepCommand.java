@@ -90,7 +90,8 @@ public final class SweepCommand implements Callable<Integer> {
         if (c.epochs < 1) throw usage("--epochs must be at least 1");
         if (c.limit < 0) throw usage("--limit must be zero (all) or positive");
         if (c.validation < 1) throw usage("--validation must be at least 1: a sweep chooses by validation accuracy");
-        if (search == SearchMode.RANDOM && (trials == null || trials < 1))
+        if (trials != null && trials < 1) throw usage("--trials must be at least 1 (got " + trials + ")");
+        if (search == SearchMode.RANDOM && trials == null)
             throw usage("--search random needs --trials N (how many configurations to draw)");
         if (search == SearchMode.GRID && trials != null) throw usage("--trials is for --search random");
         // Malformed values are usage errors before any data is loaded. "best" is settled once --out has been read;

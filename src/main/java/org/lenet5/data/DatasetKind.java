@@ -7,8 +7,10 @@ import java.util.List;
  * {@code <data-dir>/<id>/}, with the names the original distributions use.
  */
 public enum DatasetKind {
-    MNIST("mnist", "MNIST handwritten digits"),
-    FASHION_MNIST("fashion-mnist", "Fashion-MNIST (Zalando clothing images)");
+    MNIST("mnist", "MNIST handwritten digits",
+            List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
+    FASHION_MNIST("fashion-mnist", "Fashion-MNIST (Zalando clothing images)",
+            List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"));
 
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
@@ -17,16 +19,24 @@ public enum DatasetKind {
 
     private final String id;
     private final String title;
+    private final List<String> classNames;   // (10) what label k means
 
-    DatasetKind(String id, String title) {
+    DatasetKind(String id, String title, List<String> classNames) {
         this.id = id;
         this.title = title;
+        this.classNames = classNames;
     }
 
     /** The name used on the command line, in the data directory and in the SHA-256 table. */
     public String id() { return id; }
 
     public String title() { return title; }
+
+    /** What label k (0-9) means: the digit itself for MNIST, the clothing class for Fashion-MNIST. */
+    public String className(int k) { return classNames.get(k); }
+
+    /** True when the labels are digits, so the class number says it all. */
+    public boolean digitLabels() { return this == MNIST; }
 
     public String trainImages() { return TRAIN_IMAGES; }
     public String trainLabels() { return TRAIN_LABELS; }

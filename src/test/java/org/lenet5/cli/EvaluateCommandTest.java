@@ -105,6 +105,16 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void evaluatingOnAnotherDatasetThanTheModelsSaysSo() {
+        Path fashion = PredictCommandTest.writeModel(dir.resolve("fashion.lenet5"), Architecture.FLUX, 28, 28, 1, "fashion-mnist");
+        CliRun r = CliRun.of("evaluate", "--model", fashion.toString(), "--dataset", "mnist", "--data-dir", dataDir,
+                "--backend", "cpu", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("notice: " + fashion + " was trained on fashion-mnist; evaluating it on mnist as"
+                + " --dataset asks\n"), r.err());
+    }
+
+    @Test
     void missingModelAndBadBatchSizeAreReported() {
         Path none = dir.resolve("none.lenet5");
         CliRun r = CliRun.of("evaluate", "--model", none.toString(), "--data-dir", dataDir);

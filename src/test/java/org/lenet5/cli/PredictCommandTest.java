@@ -19,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -30,9 +31,13 @@ class PredictCommandTest {
     Path model, seven;
 
     static Path writeModel(Path file, Architecture arch, int rows, int cols, long seed) {
+        return writeModel(file, arch, rows, cols, seed, "mnist");
+    }
+
+    static Path writeModel(Path file, Architecture arch, int rows, int cols, long seed, String dataset) {
         ModelSpec spec = ModelSpec.forImages(arch, rows, cols);
         CheckpointFile.write(file, new Checkpoint(spec, Preprocessing.forArchitecture(arch, rows, cols),
-                Initializer.initialParameters(spec, seed), Map.of(Checkpoint.DATASET, "mnist")));
+                Initializer.initialParameters(spec, seed), Map.of(Checkpoint.DATASET, dataset)));
         return file;
     }
 
@@ -54,6 +59,19 @@ class PredictCommandTest {
         assertTrue(lines[0].matches(java.util.regex.Pattern.quote(seven.toString())
                 + ":(  \\d \\(\\d{1,3}\\.\\d\\d%\\)){4}"), lines[0]);
         assertEquals(lines[0], lines[1], "the same picture gets the same answer");
+    }
+
+    @Test
+    void aFashionMnistModelNamesItsClassesInTextAndJson() {
+        Path fashion = writeModel(dir.resolve("fashion.lenet5"), Architecture.FLUX, 28, 28, 5, "fashion-mnist");
+        CliRun r = CliRun.of("predict", "--model", fashion.toString(), "--backend", "reference", "--top", "10", seven.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        for (String name : List.of("0 T-shirt/top (", "1 Trouser (", "5 Sandal (", "9 Ankle boot ("))
+            assertTrue(r.out().contains(name), name + " in " + r.out());
+        CliRun j = CliRun.of("predict", "--model", fashion.toString(), "--backend", "reference", "--json", "--top", "10", seven.toString());
+        assertTrue(j.out().contains("\"name\": \"Ankle boot\""), j.out());
+        CliRun digits = CliRun.of("predict", "--model", model.toString(), "--backend", "reference", "--json", seven.toString());
+        assertFalse(digits.out().contains("\"name\""), "digit classes need no name: " + digits.out());
     }
 
     @Test

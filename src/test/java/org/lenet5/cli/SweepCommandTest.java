@@ -28,6 +28,10 @@ class SweepCommandTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().startsWith("error: --search random needs --trials N"), r.err());
 
+        r = sweep("--search", "random", "--trials", "0", "--out", tmp.resolve("a").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().startsWith("error: --trials must be at least 1 (got 0)"), r.err());
+
         r = sweep("--lr", "1e-4:1e-2", "--out", tmp.resolve("b").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().startsWith("error: --lr 1e-4:1e-2 is a range; ranges need --search random"), r.err());
