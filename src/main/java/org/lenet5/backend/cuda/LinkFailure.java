@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  */
 public final class LinkFailure {
 
-    private static final Pattern MISSING = Pattern.compile("(lib[\\w.+-]+?\\.so(?:\\.\\d+)*): cannot open shared object file");
+    // "cannot open shared object file: No such file or directory"; a second load in the same JVM (a sweep's trials)
+    // has been seen to report only "cannot open".
+    private static final Pattern MISSING = Pattern.compile("(lib[\\w.+-]+?\\.so(?:\\.\\d+)*): cannot open\\b");
     private static final Pattern RESOURCE_CAUSE = Pattern.compile(
             "attempt to load the library as a resource:\\s*\\R\\s*java\\.lang\\.UnsatisfiedLinkError: (?:\\S+\\.so: )?([^\\r\\n]+)");
 

@@ -30,6 +30,12 @@ class LinkFailureTest {
     }
 
     @Test
+    void theShortFormOfTheMissingLibraryMessageIsNamedTheSameWay() {
+        Throwable e = new UnsatisfiedLinkError(jcudaMessage("JCublas2", "libcublas.so.12: cannot open"));
+        assertEquals("libcublas.so.12 (cuBLAS 12) not found", LinkFailure.describe(e, "libcublas.so.12", "cuBLAS 12"));
+    }
+
+    @Test
     void aMissingDependencyOfTheLibraryIsNamedAsSuch() {
         Throwable e = new UnsatisfiedLinkError(jcudaMessage("JCudnn", "libcublasLt.so.12: cannot open shared object file: No such file or directory"));
         assertEquals("libcublasLt.so.12 (needed by cuDNN 9) not found", LinkFailure.describe(e, "libcudnn.so.9", "cuDNN 9"));
