@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * lenet5: train, evaluate, tune and benchmark LeNet-5 on MNIST-style digits.
@@ -55,7 +56,21 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Main::handleFailure);
         cl.setParameterExceptionHandler(Main::handleUsageError);
+        cl.setExecutionStrategy(Main::executeReportingErrors);
         return cl;
+    }
+
+    /**
+     * picocli's default strategy, except that an Error (out of memory, most likely) becomes the same one line as any
+     * other failure: picocli hands only Exceptions to the failure handler, so an Error would escape with its stack trace.
+     */
+    private static int executeReportingErrors(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (Error e) {
+            List<CommandLine> commands = parsed.asCommandLineList();
+            return report(e, commands.get(commands.size() - 1));
+        }
     }
 
     private static boolean debugRequested(CommandLine cl) {
@@ -66,6 +81,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        return report(e, cl);
+    }
+
+    private static int report(Throwable e, CommandLine cl) {
         PrintWriter err = cl.getErr();
         if (debugRequested(cl)) e.printStackTrace(err);
         err.println("error: " + oneLine(e));

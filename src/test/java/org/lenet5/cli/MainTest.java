@@ -3,8 +3,13 @@ package org.lenet5.cli;
 import org.lenet5.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,5 +48,36 @@ class MainTest {
         assertTrue(r.err().contains("notice: --threads " + (cores + 1) + " is more than the " + cores + " cores here"), r.err());
         assertTrue(r.err().contains("notice: --limit 100 is more than the 10 training images left after the validation split"),
                 r.err());
+    }
+
+    /** A command that runs out of memory, as the cpu backend does when images are too large for the heap. */
+    @Command(name = "oom")
+    static final class OutOfMemoryCommand implements Callable<Integer> {
+        @Override public Integer call() { throw new OutOfMemoryError("Java heap space"); }
+    }
+
+    /** Runs Main's command line with the oom command added; the exit code and stderr. */
+    private static CliRun runWithOom(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.addSubcommand(new OutOfMemoryCommand());
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new CliRun(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void outOfMemoryIsOneErrorLineWithExitCodeOneAndATraceOnlyWithDebug() {
+        // picocli hands only Exceptions to the failure handler; an Error used to escape with its stack trace.
+        CliRun r = runWithOom("oom");
+        assertEquals(1, r.exitCode());
+        assertEquals("error: out of memory (Java heap space); try a smaller --batch-size or more heap (JAVA_OPTS=-Xmx8g)\n",
+                r.err());
+        CliRun debug = runWithOom("--debug", "oom");
+        assertEquals(1, debug.exitCode());
+        assertTrue(debug.err().startsWith("java.lang.OutOfMemoryError: Java heap space"), debug.err());
+        assertTrue(debug.err().contains("\tat org.lenet5.cli.MainTest$OutOfMemoryCommand.call"), debug.err());
+        assertTrue(debug.err().endsWith("error: out of memory (Java heap space); try a smaller --batch-size or more heap"
+                + " (JAVA_OPTS=-Xmx8g)\n"), debug.err());
     }
 }
