@@ -8,9 +8,11 @@ import org.lenet5.data.HashCheck;
 import org.lenet5.data.MnistLoader;
 import org.lenet5.data.TrainTestData;
 import org.lenet5.model.Architecture;
+import org.lenet5.model.ModelSpec;
 import org.lenet5.train.DataSplits;
 import org.lenet5.train.LrSchedule;
 import org.lenet5.train.TrainConfig;
+import org.lenet5.util.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -76,8 +78,17 @@ final class CommonTrainingOptions {
         return t;
     }
 
-    /** The splits of these options, with a notice when --limit asks for more images than there are. */
+    /**
+     * The splits of these options, with a notice when --limit asks for more images than there are. Images that --arch
+     * cannot take (custom data) are refused here, where the directory they came from is known.
+     */
     DataSplits splits(TrainTestData files, CommandLine cl) {
+        int rows = files.train().rows(), cols = files.train().cols(), pad = arch.padding();
+        int min = ModelSpec.MIN_SIDE - 2 * pad, max = ModelSpec.MAX_SIDE - 2 * pad;
+        if (rows < min || cols < min || rows > max || cols > max)
+            throw new UserException(DataPaths.datasetDir(dataRoot(), dataset) + " holds " + rows + "x" + cols
+                    + " images; --arch " + arch.id() + " takes images of " + min + " to " + max + " pixels a side"
+                    + (pad > 0 ? " (it pads them by " + pad + ")" : ""));
         DataSplits s = DataSplits.of(files.train(), files.test(), validation, limit);
         if (limit > s.train().count())
             cl.getErr().println("notice: --limit " + limit + " is more than the " + s.train().count()

@@ -19,12 +19,14 @@ public record ModelSpec(Architecture arch, int inputHeight, int inputWidth) {
 
     public static final int KERNEL = 5;
     public static final int C1 = 6, C2 = 16, F1 = 120, F2 = 84, CLASSES = 10;
+    /** Input sides, padding included: 16 -> 12 -> 6 -> 2 -> 1; at 15 the second pooling would leave nothing. */
+    public static final int MIN_SIDE = 16, MAX_SIDE = 4096;
 
     public ModelSpec {
         if (arch == null) throw new IllegalArgumentException("architecture is required");
-        if (inputHeight < 14 || inputWidth < 14 || inputHeight > 4096 || inputWidth > 4096)
+        if (inputHeight < MIN_SIDE || inputWidth < MIN_SIDE || inputHeight > MAX_SIDE || inputWidth > MAX_SIDE)
             throw new IllegalArgumentException("input " + inputHeight + "x" + inputWidth
-                    + " is outside the sizes LeNet-5 can take (14 to 4096 pixels a side)");
+                    + " is outside the sizes LeNet-5 can take (" + MIN_SIDE + " to " + MAX_SIDE + " pixels a side)");
     }
 
     /** The network for images of the given size, padded as the architecture asks. */

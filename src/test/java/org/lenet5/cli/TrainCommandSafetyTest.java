@@ -202,4 +202,46 @@ class TrainCommandSafetyTest {
         assertFalse(Files.exists(dir.resolve(RunDirectory.METRICS)));
         assertFalse(Files.exists(dir.resolve(RunDirectory.SUMMARY)));
     }
+
+    /** Writes the four IDX files of an mnist dataset of random h x w images under root/mnist. */
+    private static Path smallImagesDataset(Path root, int h, int w) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("mnist"));
+        java.util.Random r = new java.util.Random(1);
+        for (String[] f : new String[][]{{"train", "20"}, {"t10k", "5"}}) {
+            int n = Integer.parseInt(f[1]);
+            java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + n * h * w).putInt(0x803).putInt(n).putInt(h).putInt(w);
+            java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+            for (int i = 0; i < n * h * w; i++) images.put((byte) r.nextInt(256));
+            for (int i = 0; i < n; i++) labels.put((byte) r.nextInt(10));
+            Files.write(dir.resolve(f[0] + "-images-idx3-ubyte"), images.array());
+            Files.write(dir.resolve(f[0] + "-labels-idx1-ubyte"), labels.array());
+        }
+        return dir;
+    }
+
+    @Test
+    void imagesTooSmallForTheArchitectureAreRefusedNamingTheirDirectory() throws IOException {
+        // Classic pads by 2, so 12x12 images fit it (16x16 input) but not flux; 11x11 fit neither.
+        Path data = tmp.resolve("data");
+        Path dir = smallImagesDataset(data, 12, 12);
+        for (String arch : new String[]{"flux", "classic"}) {
+            Path out = tmp.resolve("run-" + arch);
+            CliRun r = CliRun.of("train", "--data-dir", data.toString(), "--no-verify", "--arch", arch, "--validation", "5",
+                    "--epochs", "1", "--backend", "cpu", "--out", out.toString());
+            if (arch.equals("classic")) {
+                assertEquals(0, r.exitCode(), r.err());
+                continue;
+            }
+            assertEquals(1, r.exitCode(), r.err());
+            assertEquals("error: " + dir + " holds 12x12 images; --arch flux takes images of 16 to 4096 pixels a side",
+                    r.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(r.err()));
+            assertFalse(Files.exists(out), "a refused run leaves no directory");
+        }
+        smallImagesDataset(data, 11, 11);
+        CliRun r = CliRun.of("train", "--data-dir", data.toString(), "--no-verify", "--arch", "classic", "--validation", "5",
+                "--epochs", "1", "--backend", "cpu", "--out", tmp.resolve("run-11").toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("error: " + dir + " holds 11x11 images; --arch classic takes images of 12 to 4092 pixels"
+                + " a side (it pads them by 2)\n"), r.err());
+    }
 }
