@@ -9,7 +9,7 @@
 #                           compute_75 (Turing) is the oldest target nvcc 13 accepts. nvcc 13 writes PTX ISA 9.0,
 #                           which needs a CUDA 13 driver (580 or newer); older drivers use NVRTC instead (README).
 #   -fmad=false             no fused multiply-add contraction, so the optimizer matches OptimizerMath's float
-#                           arithmetic bit for bit (KernelLoader passes the same flag to NVRTC).
+#                           arithmetic bit for bit (KernelSources.NVRTC_OPTIONS gives NVRTC the same flag).
 # The test ShippedPtxTest runs this script into a temporary directory and requires identical bytes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

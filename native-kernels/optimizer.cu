@@ -1,6 +1,6 @@
 // Optimizer updates over the whole flat parameter buffer, the same float32 rules as train.OptimizerMath
 // (PyTorch's): every line below matches one line there. Built with fmad off (see build.sh and
-// KernelLoader), so each multiply and add rounds separately, as Java's float arithmetic does.
+// KernelSources.NVRTC_OPTIONS), so each multiply and add rounds separately, as Java's float arithmetic does.
 //
 // w  (n)  parameters, updated in place
 // g  (n)  gradient of the mean loss (without the L2 term)

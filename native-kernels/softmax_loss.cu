@@ -39,7 +39,7 @@ extern "C" __global__ void softmax_cross_entropy(const float* __restrict__ logit
     }
 }
 
-// The launcher must use exactly one block of TOTALS_THREADS threads (CudaLaunch.TOTALS_THREADS in Java).
+// The launcher must use exactly one block of TOTALS_THREADS threads (LaunchConfig.TOTALS_THREADS in Java).
 #define TOTALS_THREADS 256
 
 // totals (2) doubles: [0] = sum of row_loss, [1] = number of correct rows.

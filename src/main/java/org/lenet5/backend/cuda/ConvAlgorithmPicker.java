@@ -45,8 +45,17 @@ public final class ConvAlgorithmPicker {
 
     private ConvAlgorithmPicker() {}
 
-    /** @throws IllegalStateException naming the rejected candidates when none is acceptable */
+    /** As {@link #pick(Pass, List, boolean, long, Object)} without a layer to name. */
     public static Choice pick(Pass pass, List<Candidate> ranked, boolean deterministic, long softLimitBytes) {
+        return pick(pass, ranked, deterministic, softLimitBytes, null);
+    }
+
+    /**
+     * @param context the layer and its shapes, for the message (e.g. a CudnnConvolution); may be null
+     * @throws CudaFailure naming the layer and the rejected candidates when none is acceptable: a one-line user
+     *                     error, so --backend cuda says it in one line and --backend auto falls back to the cpu
+     */
+    public static Choice pick(Pass pass, List<Candidate> ranked, boolean deterministic, long softLimitBytes, Object context) {
         Candidate fallback = null;
         for (Candidate c : ranked) {
             if (!acceptable(pass, c, deterministic)) continue;
@@ -54,8 +63,9 @@ public final class ConvAlgorithmPicker {
             if (fallback == null) fallback = c;
         }
         if (fallback != null) return new Choice(fallback.algo(), fallback.memory());
-        throw new IllegalStateException("cuDNN offered no usable " + pass.name().toLowerCase().replace('_', ' ')
-                + " algorithm" + (deterministic ? " that is deterministic" : "") + " among " + ranked);
+        throw new CudaFailure("cuDNN offered no usable " + pass.name().toLowerCase().replace('_', ' ')
+                + " algorithm" + (deterministic ? " that is deterministic" : "") + (context == null ? "" : " for " + context)
+                + " among " + ranked + (deterministic ? "; try without --deterministic" : ""), false);
     }
 
     static boolean acceptable(Pass pass, Candidate c, boolean deterministic) {

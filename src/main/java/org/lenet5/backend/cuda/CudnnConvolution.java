@@ -127,7 +127,7 @@ final class CudnnConvolution implements AutoCloseable {
         List<Candidate> fc = new ArrayList<>();
         for (int i = 0; i < returned[0]; i++)
             if (fwd[i] != null) fc.add(new Candidate(fwd[i].algo, fwd[i].status, fwd[i].memory, fwd[i].determinism, fwd[i].mathType));
-        Choice f = ConvAlgorithmPicker.pick(Pass.FORWARD, fc, deterministic, softLimit);
+        Choice f = ConvAlgorithmPicker.pick(Pass.FORWARD, fc, deterministic, softLimit, shapes());
         long[] size = new long[1];
         CudaErrors.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, x.descriptor, filter, convolution,
                 y.descriptor, f.algo(), size), "cudnnGetConvolutionForwardWorkspaceSize", this);
@@ -141,7 +141,7 @@ final class CudnnConvolution implements AutoCloseable {
         List<Candidate> bfc = new ArrayList<>();
         for (int i = 0; i < returned[0]; i++)
             if (bf[i] != null) bfc.add(new Candidate(bf[i].algo, bf[i].status, bf[i].memory, bf[i].determinism, bf[i].mathType));
-        Choice b = ConvAlgorithmPicker.pick(Pass.BACKWARD_FILTER, bfc, deterministic, softLimit);
+        Choice b = ConvAlgorithmPicker.pick(Pass.BACKWARD_FILTER, bfc, deterministic, softLimit, shapes());
         CudaErrors.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, x.descriptor, y.descriptor,
                 convolution, filter, b.algo(), size), "cudnnGetConvolutionBackwardFilterWorkspaceSize", this);
         workspace = Math.max(workspace, size[0]);
@@ -156,7 +156,7 @@ final class CudnnConvolution implements AutoCloseable {
             List<Candidate> bdc = new ArrayList<>();
             for (int i = 0; i < returned[0]; i++)
                 if (bd[i] != null) bdc.add(new Candidate(bd[i].algo, bd[i].status, bd[i].memory, bd[i].determinism, bd[i].mathType));
-            Choice d = ConvAlgorithmPicker.pick(Pass.BACKWARD_DATA, bdc, deterministic, softLimit);
+            Choice d = ConvAlgorithmPicker.pick(Pass.BACKWARD_DATA, bdc, deterministic, softLimit, shapes());
             CudaErrors.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, filter, y.descriptor,
                     convolution, x.descriptor, d.algo(), size), "cudnnGetConvolutionBackwardDataWorkspaceSize", this);
             workspace = Math.max(workspace, size[0]);
@@ -195,9 +195,14 @@ final class CudnnConvolution implements AutoCloseable {
     @Override
     public void close() { resources.close(); }
 
+    /** The layer and its shapes at the batch size the descriptors are set to, for messages. */
+    private String shapes() {
+        return name + ": x " + x + ", weight (" + k + ", " + c + ", " + r + ", " + r + "), y " + y;
+    }
+
     @Override
     public String toString() {
-        return name + ": x " + x + ", weight (" + k + ", " + c + ", " + r + ", " + r + "), y " + y
+        return shapes()
                 + (current == null ? "" : ", algorithms fwd " + current.forward() + " bwd-filter " + current.backwardFilter()
                 + (withDataGradient ? " bwd-data " + current.backwardData() : "") + ", workspace " + Bytes.format(current.workspace()));
     }

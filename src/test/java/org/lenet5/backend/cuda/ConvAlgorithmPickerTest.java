@@ -52,10 +52,15 @@ class ConvAlgorithmPickerTest {
     }
 
     @Test
-    void noUsableAlgorithmIsAnErrorListingTheCandidates() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConvAlgorithmPicker.pick(Pass.BACKWARD_FILTER,
-                List.of(new Candidate(0, OK, 0, NONDET, FMA)), true, 0));
-        assertTrue(e.getMessage().contains("backward filter algorithm that is deterministic"), e.getMessage());
+    void noUsableAlgorithmIsAOneLineUserErrorNamingTheLayerAndTheCandidates() {
+        // A UserException: --backend cuda prints it as one line, --backend auto falls back to the cpu with it as the notice.
+        CudaFailure e = assertThrows(CudaFailure.class, () -> ConvAlgorithmPicker.pick(Pass.BACKWARD_FILTER,
+                List.of(new Candidate(0, OK, 0, NONDET, FMA)), true, 0, "conv2: x (32, 6, 12, 12), weight (16, 6, 5, 5), y (32, 16, 8, 8)"));
+        assertInstanceOf(org.lenet5.util.UserException.class, e);
+        assertTrue(e.getMessage().contains("backward filter algorithm that is deterministic for conv2: x (32, 6, 12, 12)"), e.getMessage());
         assertTrue(e.getMessage().contains("algo=0"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("try without --deterministic"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertFalse(e.outOfMemory());
     }
 }
