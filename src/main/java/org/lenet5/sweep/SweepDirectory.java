@@ -42,6 +42,8 @@ public final class SweepDirectory implements AutoCloseable {
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private boolean createdHere;   // this sweep made the directory
+    private boolean wroteFixed;    // this sweep wrote sweep.json: the directory held no sweep before
 
     private SweepDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -57,6 +59,7 @@ public final class SweepDirectory implements AutoCloseable {
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new UserException(dir + ": exists and is not a directory; choose another --out");
         refuseForeignDirectory(dir);
+        boolean existed = Files.isDirectory(dir);
         FileChannel ch = null;
         FileLock lock;
         try {
@@ -74,6 +77,7 @@ public final class SweepDirectory implements AutoCloseable {
             throw new UserException(dir + ": another sweep is running in this directory; wait for it or choose another --out");
         }
         SweepDirectory d = new SweepDirectory(dir, ch, lock);
+        d.createdHere = !existed;
         try {
             d.checkOrWriteFixed(fixed);
         } catch (RuntimeException e) {
@@ -112,6 +116,7 @@ public final class SweepDirectory implements AutoCloseable {
         try {
             if (!Files.exists(file)) {
                 Json.write(file, want);
+                wroteFixed = true;
                 return;
             }
             var have = Json.read(file).getAsJsonObject();
@@ -204,6 +209,23 @@ public final class SweepDirectory implements AutoCloseable {
             // the lock goes with the channel anyway
         }
         closeQuietly(lockChannel);
+        // A sweep stopped before its first trial (e.g. 'best' with no finished trial in --out, found only once the
+        // directory is read) leaves no sweep behind: its sweep.json would bind the next sweep there to its flags.
+        if (wroteFixed) {
+            try (var trials = Files.list(dir.resolve(TRIALS))) {
+                if (trials.findAny().isPresent()) return;
+            } catch (IOException e) {
+                return;   // leaving the directory as it is is harmless; the error that ended the sweep is the one to report
+            }
+            try {
+                Files.deleteIfExists(dir.resolve(SWEEP_JSON));
+                Files.deleteIfExists(dir.resolve(TRIALS));
+                Files.deleteIfExists(dir.resolve(LOCK));
+                if (createdHere) Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // as above: something left behind, nothing lost
+            }
+        }
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -191,14 +191,36 @@ class SweepTest {
     }
 
     @Test
-    void restartWithOtherFixedFlagsIsRefusedNamingTheFlag() {
+    void restartWithOtherFixedFlagsIsRefusedNamingTheFlag() throws Exception {
         Path out = tmp.resolve("fixed");
-        SweepDirectory.open(out, FIXED).close();
+        try (SweepDirectory d = SweepDirectory.open(out, FIXED)) {
+            d.startTrial(new Trial(new TrialSettings(32, 1e-3f, 0f, OptimizerKind.ADAM), 1), "mnist").close();   // a sweep that began
+        }
         FixedSettings moreEpochs = new FixedSettings(Architecture.FLUX, "mnist", 2, LrSchedule.CONSTANT, 600, 300,
                 BackendKind.REFERENCE, false);
         UserException e = assertThrows(UserException.class, () -> SweepDirectory.open(out, moreEpochs));
         assertEquals(out + " holds a sweep with --epochs 1 but this one has 2; use the same fixed flags to continue it, "
                 + "or another --out", e.getMessage());
+    }
+
+    @Test
+    void aSweepStoppedBeforeItsFirstTrialLeavesNoSweepThatWouldBindTheNextOne() throws Exception {
+        Path out = tmp.resolve("never");
+        UserException e = assertThrows(UserException.class, () -> sweep(out, "best", "1e-3", "0", "adam", 1, 1));
+        assertTrue(e.getMessage().startsWith("--batch-size best: there is no finished trial in --out yet"), e.getMessage());
+        assertFalse(Files.exists(out), "the directory this sweep created is removed again");
+        // So the first stage, run there next with other fixed flags, is not refused as a different sweep.
+        FixedSettings moreEpochs = new FixedSettings(Architecture.FLUX, "mnist", 2, LrSchedule.CONSTANT, 600, 300,
+                BackendKind.REFERENCE, false);
+        SweepDirectory.open(out, moreEpochs).close();
+
+        // A directory of the user's that was empty stays, and stays empty.
+        Path mine = tmp.resolve("mine");
+        Files.createDirectories(mine);
+        assertThrows(UserException.class, () -> sweep(mine, "best", "1e-3", "0", "adam", 1, 1));
+        try (var entries = Files.list(mine)) {
+            assertEquals(List.of(), entries.map(p -> p.getFileName().toString()).toList());
+        }
     }
 
     @Test
