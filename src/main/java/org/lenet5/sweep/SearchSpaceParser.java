@@ -81,7 +81,8 @@ public final class SearchSpaceParser {
                 try {
                     v = parse.apply(s);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(h.option() + ": '" + s + "' is not a whole number");
+                    throw new IllegalArgumentException(h.option() + ": '" + s + "' is "
+                            + (s.matches("[+-]?\\d+") ? "out of range" : "not a whole number"));
                 } catch (IllegalArgumentException e) {
                     String m = e.getMessage();
                     throw new IllegalArgumentException(m.startsWith(h.option()) ? m : h.option() + ": " + m);

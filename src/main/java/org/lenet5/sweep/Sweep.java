@@ -90,9 +90,9 @@ public final class Sweep {
             Set<String> finished = new HashSet<>();
             for (TrialResult r : before) if (r.status().finished()) finished.add(r.trial().id());
             long keep = trials.stream().filter(t -> finished.contains(t.id())).count();
-            out.printf(Locale.ROOT, "sweep: %d trials (%d configuration%s x %d seed%s) on %s, %d at a time with %d thread%s each; "
+            out.printf(Locale.ROOT, "sweep: %d trial%s (%d configuration%s x %d seed%s) on %s, %d at a time with %d thread%s each; "
                             + "%d finished earlier and kept, %d to run; directory %s%n",
-                    trials.size(), configs.size(), configs.size() == 1 ? "" : "s", req.seeds(), req.seeds() == 1 ? "" : "s", backend.id(), parallel, threadsPerTrial,
+                    trials.size(), trials.size() == 1 ? "" : "s", configs.size(), configs.size() == 1 ? "" : "s", req.seeds(), req.seeds() == 1 ? "" : "s", backend.id(), parallel, threadsPerTrial,
                     threadsPerTrial == 1 ? "" : "s", keep, trials.size() - keep, dir.path());
             out.flush();
 
@@ -104,24 +104,31 @@ public final class Sweep {
             List<TrialResult> all = dir.results(err);
             dir.writeResultsCsv(all, fixed);
             SweepAnalysis analysis = new SweepAnalysis(all);
-            String search = req.search() == SearchMode.GRID ? "grid, " + configs.size() + " configurations"
-                    : "random, " + configs.size() + " configurations drawn with seed " + req.firstSeed();
+            String configurations = configs.size() + " configuration" + (configs.size() == 1 ? "" : "s");
+            String search = req.search() == SearchMode.GRID ? "grid, " + configurations
+                    : "random, " + configurations + " drawn with seed " + req.firstSeed();
             SweepReport.Context ctx = new SweepReport.Context(fixed, data.train().count(), data.validation().count(),
-                    data.test().count(), parallel, threadsPerTrial, search + ", " + req.seeds() + " seed" + (req.seeds() == 1 ? "" : "s"),
+                    data.test().count(), parallel, threadsPerTrial, search + ", " + req.seeds() + " seed" + (req.seeds() == 1 ? "" : "s"), configs.size(),
                     defaults.settings(), defaults.epochs(), defaults.schedule(), environment);
             try {
                 SweepReport.write(dir.path(), analysis, ctx);
             } catch (IOException e) {
                 throw new UserException(dir.path() + ": cannot write the report (" + e.getMessage() + ")");
             }
-            analysis.best().ifPresentOrElse(
+            analysis.best().ifPresent(
                     b -> out.printf(Locale.ROOT, "best (mean validation accuracy over %d seed%s): %s: val %s, test %s%n",
                             b.seeds(), b.seeds() == 1 ? "" : "s", b.settings().label(), SweepReport.meanSd(b.validation()),
-                            SweepReport.meanSd(b.test())),
-                    () -> out.println("no configuration finished all its seeds"));
+                            SweepReport.meanSd(b.test())));
             out.println("results: " + dir.path().resolve(SweepDirectory.RESULTS_CSV) + ", report: "
                     + dir.path().resolve(SweepReport.HTML) + " (and " + SweepReport.MARKDOWN + ")");
             out.flush();
+            // A sweep that found nothing fails, so a script notices; its results and report are written all the same.
+            if (analysis.best().isEmpty()) {
+                long diverged = all.stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
+                long failed = all.stream().filter(r -> r.status() == TrialStatus.FAILED).count();
+                throw new UserException("no configuration finished all its seeds (" + diverged + " trial"
+                        + (diverged == 1 ? "" : "s") + " diverged, " + failed + " failed); see " + dir.path().resolve(SweepReport.MARKDOWN));
+            }
             return new Result(summary, analysis, dir.path());
         }
     }

@@ -27,9 +27,10 @@ public final class SweepReport {
      * @param defaultEpochs    its default epochs
      * @param defaultSchedule  its default learning-rate schedule
      * @param search           e.g. "grid" or "random, 20 configurations"
+     * @param searchConfigurations configurations the latest command laid out (the directory may hold more)
      */
     public record Context(FixedSettings fixed, int trainImages, int validationImages, int testImages, int parallel,
-                          int threadsPerTrial, String search, TrialSettings defaults, int defaultEpochs,
+                          int threadsPerTrial, String search, int searchConfigurations, TrialSettings defaults, int defaultEpochs,
                           String defaultSchedule, Environment environment) {}
 
     private SweepReport() {}
@@ -49,11 +50,11 @@ public final class SweepReport {
         long diverged = a.results().stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
         long failed = a.results().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
         double seconds = a.results().stream().mapToDouble(TrialResult::seconds).sum();
-        d.paragraph(String.format(Locale.ROOT, "%d trials (%d configurations) of LeNet-5 `%s` on %s: %d epoch%s each, %s learning-rate schedule, "
+        d.paragraph(String.format(Locale.ROOT, "%d trial%s (%d configuration%s) of LeNet-5 `%s` on %s: %d epoch%s each, %s learning-rate schedule, "
                         + "%,d training images. Configurations are chosen by their final accuracy on %,d validation images "
                         + "(the last %,d of the training file), averaged over seeds; the test accuracy (%,d images) is reported "
                         + "but never used to choose. %d ok, %d diverged, %d failed; %s of training in all.",
-                a.results().size(), a.configs().size(), f.arch().id(), f.dataset(), f.epochs(), f.epochs() == 1 ? "" : "s", f.schedule().id(),
+                a.results().size(), a.results().size() == 1 ? "" : "s", a.configs().size(), a.configs().size() == 1 ? "" : "s", f.arch().id(), f.dataset(), f.epochs(), f.epochs() == 1 ? "" : "s", f.schedule().id(),
                 ctx.trainImages(), ctx.validationImages(), ctx.validationImages(), ctx.testImages(), ok, diverged, failed,
                 SweepRunner.duration(seconds)));
 
@@ -119,7 +120,10 @@ public final class SweepReport {
 
         d.heading("Sweep settings");
         List<List<String>> ss = new ArrayList<>();
-        ss.add(List.of("search", ctx.search()));
+        // A directory can hold the trials of several commands (a second stage with "best"); the row says which.
+        ss.add(List.of("search (the latest command)", ctx.search()
+                + (a.configs().size() > ctx.searchConfigurations() ? "; the directory holds " + a.configs().size()
+                + " configurations from this and earlier commands" : "")));
         ss.add(List.of("architecture", f.arch().id()));
         ss.add(List.of("dataset", f.dataset()));
         ss.add(List.of("epochs", Integer.toString(f.epochs())));

@@ -52,7 +52,7 @@ public final class TrainingRun {
         try (dir) {
             ModelSpec spec = ModelSpec.forImages(config.arch(), data.train().rows(), data.train().cols());
             Preprocessing prep = Preprocessing.forArchitecture(config.arch(), data.train().rows(), data.train().cols());
-            try (Backend backend = Backends.create(config.backend(), spec, prep, maxBatch(config), notices)) {
+            try (Backend backend = Backends.create(config.backend(), spec, prep, maxBatch(config, data), notices)) {
                 backend.setParameters(Initializer.initialParameters(spec, config.seed()));
                 Map<String, Object> cfg = config.toMap();
                 cfg.put(RunDirectory.BACKEND_USED, backend.name());
@@ -85,7 +85,7 @@ public final class TrainingRun {
                 throw new UserException(dir.path().resolve(RunDirectory.CONFIG) + ": backend_used: " + e.getMessage());
             }
             BackendOptions options = new BackendOptions(kind, config.backend().threads(), config.backend().deterministic());
-            try (Backend backend = Backends.create(options, spec, prep, maxBatch(config), notices)) {
+            try (Backend backend = Backends.create(options, spec, prep, maxBatch(config, data), notices)) {
                 Checkpoint c = stored.checkpoint();
                 if (c == null) backend.setParameters(Initializer.initialParameters(spec, config.seed()));
                 else c.loadInto(backend);
@@ -119,7 +119,13 @@ public final class TrainingRun {
                     + config.optimizer().kind().id() + " needs " + buffers + "; it cannot continue the run exactly");
     }
 
-    private static int maxBatch(TrainConfig config) { return Math.max(config.batchSize(), EVAL_BATCH); }
+    /**
+     * The largest batch the backend is built for: a training batch never holds more images than the training set
+     * (--batch-size 65536 on 2,000 images must not allocate for 65,536), and evaluation takes EVAL_BATCH at a time.
+     */
+    static int maxBatch(TrainConfig config, DataSplits data) {
+        return Math.max(Math.min(config.batchSize(), data.train().count()), EVAL_BATCH);
+    }
 
     private static Outcome train(TrainConfig config, DataSplits data, RunDirectory dir, Backend backend,
                                  Trainer.TrainingState from, boolean resumed, TrainingListener listener, StopRequest stop,

@@ -43,6 +43,8 @@ class SearchSpaceTest {
                 assertThrows(IllegalArgumentException.class, () -> parse("0", "1e-3", "0", "adam")).getMessage());
         assertEquals("--batch-size: '3.5' is not a whole number",
                 assertThrows(IllegalArgumentException.class, () -> parse("3.5", "1e-3", "0", "adam")).getMessage());
+        assertEquals("--batch-size: '99999999999' is out of range",
+                assertThrows(IllegalArgumentException.class, () -> parse("99999999999", "1e-3", "0", "adam")).getMessage());
         assertEquals("--batch-size '32,,64': an empty value (write comma lists like 32,64)",
                 assertThrows(IllegalArgumentException.class, () -> parse("32,,64", "1e-3", "0", "adam")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("32", "1e-3", "0", "adamx"))

@@ -188,6 +188,21 @@ class SweepTest {
         assertEquals(1, stage2.result().summary().ran());
         assertTrue(Files.exists(out.resolve("trials/batch32_lr1e-2_l2-1e-4_sgd_seed1/trial.json")));
         assertEquals(3, csvRows(out).size(), "the report and results cover both stages");
+        assertTrue(Files.readString(out.resolve(SweepReport.MARKDOWN)).contains(
+                "| search (the latest command) | grid, 1 configuration, 1 seed; the directory holds 3 configurations"
+                        + " from this and earlier commands |"), "the settings row says it describes the latest command only");
+    }
+
+    @Test
+    void aSweepInWhichEveryTrialDivergesFailsNamingTheCountsAndStillWritesItsResults() throws Exception {
+        Path out = tmp.resolve("all-diverge");
+        UserException e = assertThrows(UserException.class, () -> sweep(out, "32", "1e6,1e7", "0", "sgd", 1, 1));
+        assertEquals("no configuration finished all its seeds (2 trials diverged, 0 failed); see "
+                + out.resolve(SweepReport.MARKDOWN), e.getMessage());
+        List<String[]> rows = csvRows(out);
+        assertEquals(2, rows.size());
+        for (String[] r : rows) assertEquals("diverged", r[column("status")]);
+        assertTrue(Files.readString(out.resolve(SweepReport.MARKDOWN)).contains("| " + rows.get(0)[0] + " | diverged | 1 |"));
     }
 
     @Test
