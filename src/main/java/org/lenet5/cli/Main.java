@@ -47,7 +47,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
         CommandLine cl = commandLine();
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to handleFailure; an Error leaves execute() itself. By now the arrays that
+            // did not fit are unreachable, so there is room to say so in one line.
+            PrintWriter err = cl.getErr();
+            if (debugRequested(cl)) e.printStackTrace(err);
+            err.println("error: " + oneLine(e));
+            err.flush();
+            return 1;
+        }
     }
 
     public static CommandLine commandLine() {

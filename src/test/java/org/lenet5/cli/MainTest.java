@@ -4,9 +4,14 @@ import org.lenet5.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
@@ -43,5 +48,25 @@ class MainTest {
         assertTrue(r.err().contains("notice: --threads " + (cores + 1) + " is more than the " + cores + " cores here"), r.err());
         assertTrue(r.err().contains("notice: --limit 100 is more than the 10 training images left after the validation split"),
                 r.err());
+    }
+
+    @Test
+    void outOfMemoryIsOneLineThatSaysWhatToTryNotAStackTrace(@TempDir Path tmp) throws Exception {
+        // The reference backend's buffers for batches of 65536 images need gigabytes; a 200 MiB heap holds MNIST
+        // (55 MB) but not them. A child JVM, since this one's heap is large.
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(TrainProcessTest.Child.moduleOptions());
+        cmd.addAll(List.of("-Xmx200m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "--backend", "reference", "--data-dir", TestData.dataDir().toString(), "--out",
+                tmp.resolve("run").toString(), "--batch-size", "65536", "--limit", "100", "--epochs", "1"));
+        Path err = tmp.resolve("stderr");
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a hang guard");
+        String stderr = Files.readString(err);
+        assertEquals(1, p.exitValue(), stderr);
+        assertTrue(stderr.endsWith("\nerror: out of memory (Java heap space); try a smaller --batch-size or more heap"
+                + " (JAVA_OPTS=-Xmx8g)\n"), stderr);
+        assertFalse(stderr.contains("\tat "), "no stack trace without --debug: " + stderr);
+        assertFalse(Files.exists(tmp.resolve("run")), "the run that never trained leaves no directory");
     }
 }
