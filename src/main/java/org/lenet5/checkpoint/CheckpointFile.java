@@ -237,7 +237,13 @@ public final class CheckpointFile {
                 throw new UserException(source + " is " + size + " bytes, larger than any lenet5 checkpoint (at most "
                         + MAX_FILE_BYTES + ")");
             }
-            bytes = Files.readAllBytes(file);
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (OutOfMemoryError e) {
+                // Only the one array was being allocated, so the heap is whole again and one line can say why.
+                throw new UserException(source + " is " + size + " bytes, more than this Java heap can hold to check it"
+                        + " (a lenet5 checkpoint is under 1 MB); raise the heap with JAVA_OPTS=-Xmx... if it really is one");
+            }
         } catch (NoSuchFileException e) {
             throw new UserException("checkpoint " + source + " does not exist");
         } catch (IOException e) {

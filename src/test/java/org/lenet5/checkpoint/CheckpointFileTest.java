@@ -342,6 +342,29 @@ class CheckpointFileTest {
     }
 
     @Test
+    void fileLargerThanTheHeapIsRefusedWithOneLineNotAnOutOfMemoryError() throws Exception {
+        // 64 MiB (sparse) with a valid magic, version and length: under MAX_FILE_BYTES, so it is read whole, which a
+        // 32 MiB heap cannot do. A child JVM, since this one's heap is large; lenet5 evaluate reads the model first.
+        Path f = dir.resolve("big.lenet5");
+        long size = 64L << 20;
+        try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN)
+                    .put(CheckpointFile.MAGIC).putInt(CheckpointFile.VERSION).putLong(size).array());
+            raf.setLength(size);
+        }
+        Path err = dir.resolve("stderr");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+                "-cp", System.getProperty("java.class.path"), org.lenet5.cli.Main.class.getName(),
+                "evaluate", "--model", f.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "a hang guard");
+        List<String> lines = Files.readAllLines(err).stream().filter(l -> !l.startsWith("WARNING: ")).toList();
+        assertEquals(1, p.exitValue(), String.join("\n", lines));
+        assertEquals(List.of("error: " + f + " is " + size + " bytes, more than this Java heap can hold to check it"
+                + " (a lenet5 checkpoint is under 1 MB); raise the heap with JAVA_OPTS=-Xmx... if it really is one"), lines);
+    }
+
+    @Test
     void checkpointConstructorRefusesParametersOfTheWrongLength() {
         ModelSpec spec = ModelSpec.flux();
         Preprocessing prep = Preprocessing.forArchitecture(Architecture.FLUX, 28, 28);

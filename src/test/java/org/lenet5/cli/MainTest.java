@@ -8,10 +8,15 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
@@ -79,5 +84,25 @@ class MainTest {
         assertTrue(debug.err().contains("\tat org.lenet5.cli.MainTest$OutOfMemoryCommand.call"), debug.err());
         assertTrue(debug.err().endsWith("error: out of memory (Java heap space); try a smaller --batch-size or more heap"
                 + " (JAVA_OPTS=-Xmx8g)\n"), debug.err());
+    }
+
+    @Test
+    void outOfMemoryIsOneLineThatSaysWhatToTryNotAStackTrace(@TempDir Path tmp) throws Exception {
+        // The reference backend's buffers for batches of 50,000 images need gigabytes; a 200 MiB heap holds MNIST
+        // (55 MB) but not them. A child JVM, since this one's heap is large.
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(TrainProcessTest.Child.moduleOptions());
+        cmd.addAll(List.of("-Xmx200m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "--backend", "reference", "--data-dir", TestData.dataDir().toString(), "--out",
+                tmp.resolve("run").toString(), "--batch-size", "50000", "--epochs", "1"));
+        Path err = tmp.resolve("stderr");
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a hang guard");
+        String stderr = Files.readString(err);
+        assertEquals(1, p.exitValue(), stderr);
+        assertTrue(stderr.endsWith("\nerror: out of memory (Java heap space); try a smaller --batch-size or more heap"
+                + " (JAVA_OPTS=-Xmx8g)\n"), stderr);
+        assertFalse(stderr.contains("\tat "), "no stack trace without --debug: " + stderr);
+        assertFalse(Files.exists(tmp.resolve("run")), "the run that never trained leaves no directory");
     }
 }
