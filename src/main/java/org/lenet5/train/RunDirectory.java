@@ -266,7 +266,7 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
         }
         int rows = Math.max(0, lines.size() - 1);
         if (rows < epochs)
-            throw new UserException(file + " has " + rows + " epoch rows but the checkpoint " + model()
+            throw new UserException(file + " has " + rows + " epoch row" + (rows == 1 ? "" : "s") + " but the checkpoint " + model()
                     + " is after epoch " + epochs + "; the metrics of the missing epochs cannot be recovered");
         for (int i = 1; i <= epochs; i++) {
             EpochMetrics m = EpochMetrics.parseCsvRow(lines.get(i), file + " line " + (i + 1));
@@ -407,10 +407,13 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
     private interface IoAction { void run() throws IOException; }
 
     private void write(String name, IoAction action) {
+        boolean existed = Files.exists(dir.resolve(name));
         try {
             action.run();
         } catch (IOException e) {
-            throw new UserException(dir.resolve(name) + ": cannot write (" + AtomicFiles.describe(e) + "); the previous version is kept");
+            // Every write goes to a temporary file renamed over the old one, so an earlier version, if any, is intact.
+            throw new UserException(dir.resolve(name) + ": cannot write (" + AtomicFiles.describe(e) + ")"
+                    + (existed ? "; the previous version is kept" : ""));
         }
     }
 }

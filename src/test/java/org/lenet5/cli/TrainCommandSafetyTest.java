@@ -147,7 +147,7 @@ class TrainCommandSafetyTest {
                 + Files.readAllLines(dir.resolve(RunDirectory.METRICS)).get(1) + "\n");
         CliRun r = CliRun.of(train("--resume", dir.toString()));
         assertEquals(1, r.exitCode());
-        assertEquals("error: " + dir.resolve(RunDirectory.METRICS) + " has 1 epoch rows but the checkpoint "
+        assertEquals("error: " + dir.resolve(RunDirectory.METRICS) + " has 1 epoch row but the checkpoint "
                 + dir.resolve(RunDirectory.MODEL) + " is after epoch 2; the metrics of the missing epochs cannot be recovered",
                 firstLine(r.err()));
     }
