@@ -124,8 +124,7 @@ public final class Sweep {
             out.flush();
             // A sweep that found nothing fails, so a script notices; its results and report are written all the same.
             if (analysis.best().isEmpty()) {
-                long diverged = all.stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
-                long failed = all.stream().filter(r -> r.status() == TrialStatus.FAILED).count();
+                long diverged = analysis.count(TrialStatus.DIVERGED), failed = analysis.count(TrialStatus.FAILED);
                 throw new UserException("no configuration finished all its seeds (" + diverged + " trial"
                         + (diverged == 1 ? "" : "s") + " diverged, " + failed + " failed); see " + dir.path().resolve(SweepReport.MARKDOWN));
             }

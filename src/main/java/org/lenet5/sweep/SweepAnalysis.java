@@ -103,6 +103,9 @@ public final class SweepAnalysis {
 
     public List<TrialResult> results() { return results; }
 
+    /** Trials (one per configuration and seed) that ended with this status. */
+    public long count(TrialStatus status) { return results.stream().filter(r -> r.status() == status).count(); }
+
     /** All configurations: the ranked ones best first, then those with a diverged or failed seed. */
     public List<Config> configs() { return configs; }
 

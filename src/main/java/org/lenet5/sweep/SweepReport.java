@@ -47,8 +47,7 @@ public final class SweepReport {
         FixedSettings f = ctx.fixed();
         ReportDocument d = new ReportDocument("Sweep report: " + name);
         long ok = a.results().stream().filter(TrialResult::ok).count();
-        long diverged = a.results().stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
-        long failed = a.results().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
+        long diverged = a.count(TrialStatus.DIVERGED), failed = a.count(TrialStatus.FAILED);
         double seconds = a.results().stream().mapToDouble(TrialResult::seconds).sum();
         d.paragraph(String.format(Locale.ROOT, "%d trial%s (%d configuration%s) of LeNet-5 `%s` on %s: %d epoch%s each, %s learning-rate schedule, "
                         + "%,d training images. Configurations are chosen by their final accuracy on %,d validation images "
