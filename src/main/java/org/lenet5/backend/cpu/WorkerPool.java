@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed team of threads that run one task at a time, each member with its own index; the calling thread is
  * member 0, so a team of 1 runs everything inline. The workers live as long as the backend (no executor per
- * step, nothing allocated per task): between tasks they spin for about 20 microseconds, since the next
- * task usually follows at once, then park.
+ * step, nothing allocated per task): a thread waiting for a task, or for the others to finish one, spins for
+ * about half a millisecond (yielding now and then) before it parks, since the next task or the other half of the
+ * work usually follows within that, and a parked thread is slow to wake (see SPINS).
  *
  * <p>Not thread-safe: one caller at a time, as a backend is used.
  */
@@ -20,11 +21,15 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Spin-wait rounds before a waiting thread parks: about 20 us (Thread.onSpinWait is about 20 ns on the
-     * 2-core EPYC machines), longer than the gaps between the tasks of a training step, short enough not to
-     * take a core from other work (or from the very thread being waited for) when the machine is busy.
+     * How a thread waits: SPINS rounds of Thread.onSpinWait (about 25 ns each on the 2-core EPYC VMs, so about
+     * 25 us), then YIELDING_SPINS more with a Thread.yield every YIELD_EVERY-th (about 0.4 ms more), then it parks.
+     * Waking a parked thread takes about 20 us on these VMs (a park/unpark round trip between two threads: 38-46 us;
+     * spinning: 0.5-3 us), and the two halves of a batch-32 step often finish more than 25 us apart: with 25 us of
+     * spinning alone, a waiter parked in 30-60% of tasks, about once per step on the critical path; with the longer
+     * wait, in under 1% (docs/benchmarks.md, log entry 25). The yields hand the core to any other runnable thread
+     * (on a busy machine, perhaps the very thread being waited for), so the longer wait costs others little.
      */
-    private static final int SPINS = 1 << 10;
+    private static final int SPINS = 1 << 10, YIELDING_SPINS = 15 << 10, YIELD_EVERY = 64;
 
     private final int size;
     private final Thread[] workers;            // members 1 .. size-1
@@ -68,16 +73,23 @@ final class WorkerPool implements AutoCloseable {
         } catch (Throwable e) {
             failures[0] = e;
         }
-        for (int spins = 0; unfinished.get() != 0; ) {
-            if (spins < SPINS) {
-                spins++;
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
-        }
+        for (int round = 0; unfinished.get() != 0; ) round = await(round);
         task = null;
         rethrowFirstFailure();
+    }
+
+    /** One round of waiting (rounds count from 0): spin, spin or yield, or park; returns the next round's number. */
+    private int await(int round) {
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else if (round < SPINS + YIELDING_SPINS) {
+            if (round % YIELD_EVERY == 0) Thread.yield();
+            else Thread.onSpinWait();
+        } else {
+            LockSupport.park(this);
+            return round;
+        }
+        return round + 1;
     }
 
     private void rethrowFirstFailure() {
@@ -95,14 +107,9 @@ final class WorkerPool implements AutoCloseable {
         int seen = 0;
         while (true) {
             int g;
-            for (int spins = 0; (g = generation) == seen; ) {
+            for (int round = 0; (g = generation) == seen; ) {
                 if (closed) return;
-                if (spins < SPINS) {
-                    spins++;
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
+                round = await(round);
             }
             seen = g;
             if (closed) return;
