@@ -3,9 +3,11 @@
 # lenet5 bench run and a PyTorch run on the same MNIST files, alternating which of the two runs first (ABBA), so
 # slow drifts in what else the machine does hit both alike. Each side trains EPOCHS epochs (default 2) in a fresh
 # process and only its last epoch and last test-set pass count: the first ones include the JIT compiler's (lenet5)
-# and PyTorch's own warm-up. Prints each pair's ratios and their medians:
+# and PyTorch's own warm-up. Per batch size, pair p runs every thread count in turn (in reverse order for even p),
+# so the thread counts too meet the same stretch of the host's noise. Prints each pair's ratios and their medians:
 #   train ratio     = PyTorch epoch seconds / lenet5 epoch seconds        (> 1: lenet5 is faster)
 #   inference ratio = PyTorch seconds for the 10,000 test images / lenet5's
+#   2 vs 1 threads  = lenet5's 1-thread epoch seconds / its 2-thread epoch seconds in the same pair
 #
 # Usage: bench/compare-pytorch.sh [--pairs N] [--batch-sizes "32 128"] [--threads "1 2"] [--arch flux]
 #                                 [--epochs N] [--limit N] [--out DIR]
@@ -81,8 +83,10 @@ printf 'batch\tthreads\tpair\tlenet5_epoch_s\ttorch_epoch_s\ttrain_ratio\tlenet5
 printf '%5s %7s %4s  %14s %13s %7s  %14s %13s %7s  %s\n' batch threads pair "lenet5 epoch s" "torch epoch s" ratio \
     "lenet5 infer s" "torch infer s" ratio "load (1 min) before/after"
 for b in $batches; do
-  for t in $thread_counts; do
-    for p in $(seq 1 "$pairs"); do
+  for p in $(seq 1 "$pairs"); do
+    order="$thread_counts"
+    [ $((p % 2)) -eq 0 ] && order="$(printf '%s\n' $thread_counts | tac | tr '\n' ' ')"
+    for t in $order; do
       base="$out/b${b}-t${t}-p${p}"
       before=$(load1)
       if [ $((p % 2)) -eq 1 ]; then run_lenet5 "$b" "$t" "$base-lenet5.json"; run_torch "$b" "$t" "$base-torch.txt"
@@ -121,8 +125,12 @@ for (b, t), rs in sorted(groups.items()):
 two = {b: rs for (b, t), rs in groups.items() if t == 2}
 one = {b: rs for (b, t), rs in groups.items() if t == 1}
 for b in sorted(set(one) & set(two)):
-    lines.append(f"\nlenet5 batch {b}: 2 threads are {med(one[b], 'lenet5_epoch_s') / med(two[b], 'lenet5_epoch_s'):.2f}x "
-                 f"as fast as 1 thread (median epoch seconds)")
+    e1 = {r["pair"]: float(r["lenet5_epoch_s"]) for r in one[b]}
+    e2 = {r["pair"]: float(r["lenet5_epoch_s"]) for r in two[b]}
+    per_pair = sorted(e1[p] / e2[p] for p in e1 if p in e2)
+    lines.append(f"\nlenet5 batch {b}: 2 threads are {statistics.median(per_pair):.2f}x as fast as 1 thread (median of the "
+                 f"pairs' ratios, {len(per_pair)} pair(s), range {per_pair[0]:.2f}-{per_pair[-1]:.2f}; ratio of the "
+                 f"median epoch seconds: {med(one[b], 'lenet5_epoch_s') / med(two[b], 'lenet5_epoch_s'):.2f}x)")
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")
 print("\n" + "\n".join(lines))
 EOF
