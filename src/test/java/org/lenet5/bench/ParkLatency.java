@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
  * What a hand-off between two threads costs when the waiter has parked and when it spins: two threads take turns
  * 20,000 times, each waiting for its turn either in LockSupport.park (woken by the other's unpark) or spinning on
  * a volatile field; prints the round trip of each and the cost of one Thread.onSpinWait. On the 2-vCPU build VMs:
- * parked 38-46 us, spinning 0.5-3 us, onSpinWait about 25 ns; the cpu backend's WorkerPool waits are sized from
+ * parked 38-46 us, spinning 0.1-3 us, onSpinWait about 25 ns; the cpu backend's WorkerPool waits are sized from
  * these. A timing loop for docs/benchmarks.md, not a test. Run after {@code mvn test-compile}:
  * <pre>
  * java -cp target/test-classes org.lenet5.bench.ParkLatency [rounds]   (default 3)

@@ -3,7 +3,7 @@ package org.lenet5.bench;
 /**
  * How much time each core loses to pauses it does not see: one thread per core reads the clock in a tight loop
  * for a while and counts the gaps between two readings longer than 20 us (the host running something else, an
- * interrupt, a VM exit), by size. On the 2-vCPU build VMs each vCPU lost 1.7-3.1% of its time, mostly in gaps of
+ * interrupt, a VM exit), by size. On the 2-vCPU build VMs each vCPU lost 0.9-3.1% of its time, mostly in gaps of
  * 20-100 us and a few of 1-5 ms; a 2-thread training step waits for the pauses of both. A timing loop for
  * docs/benchmarks.md, not a test. Run after {@code mvn test-compile}:
  * <pre>

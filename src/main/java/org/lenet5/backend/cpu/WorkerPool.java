@@ -24,9 +24,9 @@ final class WorkerPool implements AutoCloseable {
      * How a thread waits: SPINS rounds of Thread.onSpinWait (about 25 ns each on the 2-core EPYC VMs, so about
      * 25 us), then YIELDING_SPINS more with a Thread.yield every YIELD_EVERY-th (about 0.4 ms more), then it parks.
      * Waking a parked thread takes about 20 us on these VMs (a park/unpark round trip between two threads: 38-46 us;
-     * spinning: 0.5-3 us), and the two halves of a batch-32 step often finish more than 25 us apart: with 25 us of
-     * spinning alone, a waiter parked in 30-60% of tasks, about once per step on the critical path; with the longer
-     * wait, in under 1% (docs/benchmarks.md, log entry 25). The yields hand the core to any other runnable thread
+     * spinning: 0.1-3 us), and the two halves of a batch-32 step often finish more than 25 us apart: with 25 us of
+     * spinning alone, a waiter parked in 30-96% of tasks, about once per step on the critical path; with the longer
+     * wait, in under 2% (docs/benchmarks.md, log entry 25). The yields hand the core to any other runnable thread
      * (on a busy machine, perhaps the very thread being waited for), so the longer wait costs others little.
      */
     private static final int SPINS = 1 << 10, YIELDING_SPINS = 15 << 10, YIELD_EVERY = 64;
