@@ -13,7 +13,7 @@
 #                                 [--epochs N] [--limit N] [--out DIR]
 #   --limit N: both train on the first N training images only (a quick check of the script; not for the table).
 # Environment: PYTHON (default /usr/bin/python3, Debian's python3-torch), LENET5_DATA_DIR (default ./data).
-# Writes every raw result to DIR (default runs/compare-pytorch-<date>) and the summary to DIR/summary.md.
+# Writes every raw result to DIR (default runs/compare-pytorch-<date>_<time>) and the summary to DIR/summary.md.
 # PyTorch side: bench/torch_lenet.py, an unchanged copy of the project's anchor script (same model, Adam lr 1e-3,
 # a fresh random permutation per epoch, the last partial batch kept; it prints train_s and eval_s per epoch).
 set -euo pipefail

@@ -22,12 +22,14 @@ final class WorkerPool implements AutoCloseable {
 
     /**
      * How a thread waits: SPINS rounds of Thread.onSpinWait (about 25 ns each on the 2-core EPYC VMs, so about
-     * 25 us), then YIELDING_SPINS more with a Thread.yield every YIELD_EVERY-th (about 0.4 ms more), then it parks.
+     * 25 us; until log entry 25 this was the whole wait), then YIELDING_SPINS more with a Thread.yield every
+     * YIELD_EVERY-th (about 0.4 ms or more), then it parks.
      * Waking a parked thread takes about 20 us on these VMs (a park/unpark round trip between two threads: 38-46 us;
-     * spinning: 0.1-3 us), and the two halves of a batch-32 step often finish more than 25 us apart: with 25 us of
-     * spinning alone, a waiter parked in 30-96% of tasks, about once per step on the critical path; with the longer
-     * wait, in under 2% (docs/benchmarks.md, log entry 25). The yields hand the core to any other runnable thread
-     * (on a busy machine, perhaps the very thread being waited for), so the longer wait costs others little.
+     * spinning: 0.1-3 us), and the two halves of a batch-32 step often finish more than 25 us apart: with that spin
+     * alone, waiters parked 0.3-0.96 times per task, about once per step on the critical path; with the longer wait,
+     * under 0.02 times (docs/benchmarks.md, log entry 25). The yields hand the core to any other runnable thread, so
+     * on a busy machine the awaited thread can still run (two threads pinned to one core ran faster than with the
+     * old wait).
      */
     private static final int SPINS = 1 << 10, YIELDING_SPINS = 15 << 10, YIELD_EVERY = 64;
 
