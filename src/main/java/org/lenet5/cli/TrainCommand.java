@@ -12,6 +12,7 @@ import org.lenet5.train.RunDirectory;
 import org.lenet5.train.StopRequest;
 import org.lenet5.train.TrainConfig;
 import org.lenet5.train.TrainingRun;
+import org.lenet5.util.Plural;
 import org.lenet5.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -170,8 +171,8 @@ public final class TrainCommand implements Callable<Integer> {
             return InterruptHandler.exitCode(stop.reason());
         }
         var last = o.last();
-        stdout().printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %d epoch%s on %s in %.1f s%nrun directory: %s%n",
-                100 * last.testAccuracy(), last.testLoss(), last.epoch(), last.epoch() == 1 ? "" : "s", o.backend(),
+        stdout().printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) after %s on %s in %.1f s%nrun directory: %s%n",
+                100 * last.testAccuracy(), last.testLoss(), Plural.count(last.epoch(), "epoch"), o.backend(),
                 o.trainSeconds(), dir.path());
         return 0;
     }

@@ -8,6 +8,7 @@ import org.lenet5.model.ModelSpec;
 import org.lenet5.model.Preprocessing;
 import org.lenet5.train.DataSplits;
 import org.lenet5.train.TrainingRun;
+import org.lenet5.util.Plural;
 import org.lenet5.util.UserException;
 
 import java.io.IOException;
@@ -90,10 +91,10 @@ public final class Sweep {
             Set<String> finished = new HashSet<>();
             for (TrialResult r : before) if (r.status().finished()) finished.add(r.trial().id());
             long keep = trials.stream().filter(t -> finished.contains(t.id())).count();
-            out.printf(Locale.ROOT, "sweep: %d trial%s (%d configuration%s x %d seed%s) on %s, %d at a time with %d thread%s each; "
+            out.printf(Locale.ROOT, "sweep: %s (%s x %s) on %s, %d at a time with %s each; "
                             + "%d finished earlier and kept, %d to run; directory %s%n",
-                    trials.size(), trials.size() == 1 ? "" : "s", configs.size(), configs.size() == 1 ? "" : "s", req.seeds(), req.seeds() == 1 ? "" : "s", backend.id(), parallel, threadsPerTrial,
-                    threadsPerTrial == 1 ? "" : "s", keep, trials.size() - keep, dir.path());
+                    Plural.count(trials.size(), "trial"), Plural.count(configs.size(), "configuration"),
+                    Plural.count(req.seeds(), "seed"), backend.id(), parallel, Plural.count(threadsPerTrial, "thread"), keep, trials.size() - keep, dir.path());
             out.flush();
 
             // Unreadable trial records were reported above; rewriting results.csv after each trial need not repeat that.
@@ -104,11 +105,11 @@ public final class Sweep {
             List<TrialResult> all = dir.results(err);
             dir.writeResultsCsv(all, fixed);
             SweepAnalysis analysis = new SweepAnalysis(all);
-            String configurations = configs.size() + " configuration" + (configs.size() == 1 ? "" : "s");
+            String configurations = Plural.count(configs.size(), "configuration");
             String search = req.search() == SearchMode.GRID ? "grid, " + configurations
                     : "random, " + configurations + " drawn with seed " + req.firstSeed();
             SweepReport.Context ctx = new SweepReport.Context(fixed, data.train().count(), data.validation().count(),
-                    data.test().count(), parallel, threadsPerTrial, search + ", " + req.seeds() + " seed" + (req.seeds() == 1 ? "" : "s"), configs.size(),
+                    data.test().count(), parallel, threadsPerTrial, search + ", " + Plural.count(req.seeds(), "seed"), configs.size(),
                     defaults.settings(), defaults.epochs(), defaults.schedule(), environment);
             try {
                 SweepReport.write(dir.path(), analysis, ctx);
@@ -116,8 +117,8 @@ public final class Sweep {
                 throw new UserException(dir.path() + ": cannot write the report (" + e.getMessage() + ")");
             }
             analysis.best().ifPresent(
-                    b -> out.printf(Locale.ROOT, "best (mean validation accuracy over %d seed%s): %s: val %s, test %s%n",
-                            b.seeds(), b.seeds() == 1 ? "" : "s", b.settings().label(), SweepReport.meanSd(b.validation()),
+                    b -> out.printf(Locale.ROOT, "best (mean validation accuracy over %s): %s: val %s, test %s%n",
+                            Plural.count(b.seeds(), "seed"), b.settings().label(), SweepReport.meanSd(b.validation()),
                             SweepReport.meanSd(b.test())));
             out.println("results: " + dir.path().resolve(SweepDirectory.RESULTS_CSV) + ", report: "
                     + dir.path().resolve(SweepReport.HTML) + " (and " + SweepReport.MARKDOWN + ")");
@@ -125,8 +126,8 @@ public final class Sweep {
             // A sweep that found nothing fails, so a script notices; its results and report are written all the same.
             if (analysis.best().isEmpty()) {
                 long diverged = analysis.count(TrialStatus.DIVERGED), failed = analysis.count(TrialStatus.FAILED);
-                throw new UserException("no configuration finished all its seeds (" + diverged + " trial"
-                        + (diverged == 1 ? "" : "s") + " diverged, " + failed + " failed); see " + dir.path().resolve(SweepReport.MARKDOWN));
+                throw new UserException("no configuration finished all its seeds (" + Plural.count(diverged, "trial")
+                        + " diverged, " + failed + " failed); see " + dir.path().resolve(SweepReport.MARKDOWN));
             }
             return new Result(summary, analysis, dir.path());
         }

@@ -1,6 +1,7 @@
 package org.lenet5.sweep;
 
 import org.lenet5.util.AtomicFiles;
+import org.lenet5.util.Plural;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,11 +50,12 @@ public final class SweepReport {
         long ok = a.results().stream().filter(TrialResult::ok).count();
         long diverged = a.count(TrialStatus.DIVERGED), failed = a.count(TrialStatus.FAILED);
         double seconds = a.results().stream().mapToDouble(TrialResult::seconds).sum();
-        d.paragraph(String.format(Locale.ROOT, "%d trial%s (%d configuration%s) of LeNet-5 `%s` on %s: %d epoch%s each, %s learning-rate schedule, "
+        d.paragraph(String.format(Locale.ROOT, "%s (%s) of LeNet-5 `%s` on %s: %s each, %s learning-rate schedule, "
                         + "%,d training images. Configurations are chosen by their final accuracy on %,d validation images "
                         + "(the last %,d of the training file), averaged over seeds; the test accuracy (%,d images) is reported "
                         + "but never used to choose. %d ok, %d diverged, %d failed; %s of training in all.",
-                a.results().size(), a.results().size() == 1 ? "" : "s", a.configs().size(), a.configs().size() == 1 ? "" : "s", f.arch().id(), f.dataset(), f.epochs(), f.epochs() == 1 ? "" : "s", f.schedule().id(),
+                Plural.count(a.results().size(), "trial"), Plural.count(a.configs().size(), "configuration"), f.arch().id(),
+                f.dataset(), Plural.count(f.epochs(), "epoch"), f.schedule().id(),
                 ctx.trainImages(), ctx.validationImages(), ctx.validationImages(), ctx.testImages(), ok, diverged, failed,
                 SweepRunner.duration(seconds)));
 

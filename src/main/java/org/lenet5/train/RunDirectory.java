@@ -8,6 +8,7 @@ import org.lenet5.checkpoint.CheckpointFile;
 import org.lenet5.util.AtomicFiles;
 import org.lenet5.util.DirectoryLock;
 import org.lenet5.util.Json;
+import org.lenet5.util.Plural;
 import org.lenet5.util.SeededRandom;
 import org.lenet5.util.UserException;
 import org.lenet5.util.Version;
@@ -266,7 +267,7 @@ public final class RunDirectory implements Trainer.EpochSink, AutoCloseable {
         }
         int rows = Math.max(0, lines.size() - 1);
         if (rows < epochs)
-            throw new UserException(file + " has " + rows + " epoch row" + (rows == 1 ? "" : "s") + " but the checkpoint " + model()
+            throw new UserException(file + " has " + Plural.count(rows, "epoch row") + " but the checkpoint " + model()
                     + " is after epoch " + epochs + "; the metrics of the missing epochs cannot be recovered");
         for (int i = 1; i <= epochs; i++) {
             EpochMetrics m = EpochMetrics.parseCsvRow(lines.get(i), file + " line " + (i + 1));
