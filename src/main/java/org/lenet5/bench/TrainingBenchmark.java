@@ -18,6 +18,7 @@ import org.lenet5.train.Trainer;
 import org.lenet5.util.SeededRandom;
 
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -75,6 +76,9 @@ public final class TrainingBenchmark {
      * @param peakCoversRunOnly    whether the peak was reset before this configuration started
      * @param allocatedBytesPerStep heap bytes allocated per training step by the calling thread and the backend's
      *                             threads during the timed epochs (-1 if the JVM cannot tell)
+     * @param jitMillis            milliseconds the JIT compilers spent during each timed epoch's training steps
+     *                             (null if the JVM cannot tell): with 2 threads on 2 cores, compiling takes a
+     *                             core from training, so a timed epoch with much of it is not a steady-state one
      * @param loadAtStart          load averages (1, 5, 15 min) before the warm-up
      * @param loadAtEnd            load averages after the last timed epoch
      */
@@ -82,7 +86,7 @@ public final class TrainingBenchmark {
                          Spread trainImagesPerSecond, int testImages, Spread inferenceSeconds,
                          Spread inferenceImagesPerSecond, double testAccuracy, double trainLoss,
                          long residentAtStartBytes, long peakResidentBytes, boolean peakCoversRunOnly,
-                         double allocatedBytesPerStep,
+                         double allocatedBytesPerStep, Spread jitMillis,
                          double[] loadAtStart, double[] loadAtEnd) {}
 
     private TrainingBenchmark() {}
@@ -119,11 +123,15 @@ public final class TrainingBenchmark {
             if (c.warmupSteps() > 0) evaluator.evaluate(test);
 
             AllocationCounter allocation = new AllocationCounter();
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
             double[] epochSeconds = new double[c.epochs()], inferSeconds = new double[c.epochs()];
+            double[] jitMillis = new double[c.epochs()];
             double lossSum = 0, accuracy = Double.NaN;
             long stepsTimed = 0, allocated = 0;
             for (int e = 0; e < c.epochs(); e++) {
                 long alloc0 = allocation.allocatedBytes();
+                long jit0 = jitTimed ? jit.getTotalCompilationTime() : 0;
                 long t0 = System.nanoTime();
                 SeededRandom.derive(c.seed(), Trainer.SHUFFLE_STREAM, e).permutation(order, n);
                 lossSum = 0;
@@ -134,6 +142,7 @@ public final class TrainingBenchmark {
                     stepsTimed++;
                 }
                 long t1 = System.nanoTime();
+                if (jitTimed) jitMillis[e] = jit.getTotalCompilationTime() - jit0;
                 allocated += allocation.allocatedBytes() - alloc0;
                 EvaluationResult ev = evaluator.evaluate(test);
                 long t2 = System.nanoTime();
@@ -141,8 +150,9 @@ public final class TrainingBenchmark {
                 inferSeconds[e] = (t2 - t1) * 1e-9;
                 accuracy = ev.accuracy();
                 progress.printf(java.util.Locale.ROOT,
-                        "  batch %d, %d thread(s): epoch %d/%d %.2f s (%.0f images/s), inference %.3f s, test accuracy %.2f%%%n",
+                        "  batch %d, %d thread(s): epoch %d/%d %.2f s (%.0f images/s%s), inference %.3f s, test accuracy %.2f%%%n",
                         c.batchSize(), c.threads(), e + 1, c.epochs(), epochSeconds[e], n / epochSeconds[e],
+                        jitTimed ? String.format(java.util.Locale.ROOT, ", JIT %.0f ms", jitMillis[e]) : "",
                         inferSeconds[e], 100 * accuracy);
             }
             long peak = ProcessStatus.peakResidentBytes();
@@ -152,7 +162,7 @@ public final class TrainingBenchmark {
             return new Result(c, backend.name(), threadsUsed, n, epochs, epochs.reciprocal(n), test.count(), infer,
                     infer.reciprocal(test.count()), accuracy, lossSum / n, residentAtStart, peak, reset,
                     allocation.supported() ? allocated / (double) stepsTimed : -1,
-                    loadAtStart, ProcessStatus.loadAverage());
+                    jitTimed ? Spread.of(jitMillis) : null, loadAtStart, ProcessStatus.loadAverage());
         }
     }
 

@@ -72,6 +72,10 @@ class BenchCommandTest {
             assertEquals(2000 / epoch.get("min").getAsDouble(), rate.get("max").getAsDouble(), 1e-6 * rate.get("max").getAsDouble());
             assertEquals(60000 / rate.get("median").getAsDouble(), run.get("full_epoch_seconds_median").getAsDouble(), 1e-9);
             assertEquals(2, run.getAsJsonObject("inference_seconds").getAsJsonArray("samples").size());
+            // HotSpot times its compilers: one figure per timed epoch, the compilers' milliseconds in it
+            JsonArray jit = run.getAsJsonObject("jit_milliseconds_per_epoch").getAsJsonArray("samples");
+            assertEquals(2, jit.size(), "one JIT figure per timed epoch");
+            for (JsonElement ms : jit) assertTrue(ms.getAsDouble() >= 0, "JIT milliseconds " + ms);
 
             // 5 warm-up steps and 2 epochs of 2,000 images train well above chance (10%) on the real test set
             double accuracy = run.get("test_accuracy").getAsDouble();
@@ -92,6 +96,7 @@ class BenchCommandTest {
         for (String row : new String[]{"   32       1  ", "   32       2  ", "  100       1  ", "  100       2  "})
             assertTrue(table.contains("\n" + row), "row '" + row + "' in\n" + table);
         assertTrue(table.contains("JSON: " + json), table);
+        assertTrue(table.contains(" JIT ms\n"), "the table has the JIT column: " + table);
     }
 
     /** Same seed and thread count: the same training, so the same loss and accuracy (the times differ). */

@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * java --add-modules jdk.incubator.vector -XX:+UseSerialGC -cp target/classes:target/test-classes \
  *      org.lenet5.backend.cpu.JitSettling DATA_DIR [batch] [threads] [blocks]     (default 32 2 24)
  * </pre>
- * DATA_DIR: the data directory holding mnist/ (data).
+ * DATA_DIR: the data directory holding mnist/ (data). Add {@code -XX:CompileCommandFile=src/main/jvm/compile-commands.txt}
+ * to see what ./lenet5 runs (the per-step glue compiled within the first 750 steps; docs/benchmarks.md, entry 29).
  */
 public final class JitSettling {
 
