@@ -2,7 +2,7 @@
 # How much the JIT compiler's late work costs 2-thread training in the epoch compare-pytorch.sh counts, and what
 # src/main/jvm/compile-commands.txt (passed by ./lenet5 and the Docker image) changes (docs/benchmarks.md, entry 29).
 #
-# Usage: bench/jit-window.sh [runs] [batch] [threads]      (default 6 32 2; about 25 s per run and side)
+# Usage: bench/jit-window.sh [runs] [batch] [threads]      (default 6 32 2; about 15 s per run and side)
 #
 # Runs JitSettling (src/test) in fresh JVMs, alternately with HotSpot's default thresholds ("plain") and with the
 # compile-commands file ("file"), the order swapped every run, each for 32 blocks of 250 steps, and prints per run
@@ -12,20 +12,28 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 runs="${1:-6}" batch="${2:-32}" threads="${3:-2}"
+for v in "$runs" "$batch" "$threads"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "error: runs, batch and threads must be positive whole numbers, got '$v' (see --help)" >&2; exit 2; }
+done
 data="${LENET5_DATA_DIR:-$here/data}"
 [ -f target/test-classes/org/lenet5/backend/cpu/JitSettling.class ] || { echo "error: run mvn test-compile first" >&2; exit 1; }
 [ -f "$data/mnist/train-images-idx3-ubyte" ] || { echo "error: MNIST missing in $data/mnist; run ./lenet5 data fetch" >&2; exit 1; }
 
-out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+out="$(mktemp)" run_out="$(mktemp)"
+trap 'rm -f "$out" "$run_out"' EXIT
 for r in $(seq 1 "$runs"); do
   order="plain file"; [ $((r % 2)) -eq 0 ] && order="file plain"
   for side in $order; do
     opts=""; [ "$side" = file ] && opts="-XX:CompileCommandFile=src/main/jvm/compile-commands.txt"
     # shellcheck disable=SC2086
-    blocks="$(java --add-modules jdk.incubator.vector -XX:+UseSerialGC $opts -cp target/classes:target/test-classes \
-        org.lenet5.backend.cpu.JitSettling "$data" "$batch" "$threads" 32 2>/dev/null | grep -o '[0-9]*:[0-9]*ms/[0-9]*us' | tr '\n' ' ')"
+    if ! java --add-modules jdk.incubator.vector -XX:+UseSerialGC $opts -cp target/classes:target/test-classes \
+        org.lenet5.backend.cpu.JitSettling "$data" "$batch" "$threads" 32 >"$run_out" 2>&1; then
+      echo "error: JitSettling failed (run $r, $side):" >&2; tail -5 "$run_out" >&2; exit 1
+    fi
+    blocks="$(grep -o '[0-9]*:[0-9]*ms/[0-9]*us' "$run_out" | tr '\n' ' ' || true)"
+    [ -n "$blocks" ] || { echo "error: JitSettling printed no blocks (run $r, $side):" >&2; tail -5 "$run_out" >&2; exit 1; }
     echo "$r $side $blocks" | tee -a "$out"
   done
 done

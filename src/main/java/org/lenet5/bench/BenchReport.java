@@ -96,21 +96,23 @@ public record BenchReport(MachineInfo machine, BuildInfo build, String dataset, 
                     limit > 0 ? " (--limit; epoch seconds scaled to " + String.format(Locale.ROOT, "%,d", fullEpoch) + ")" : "",
                     first.testImages(), first.config().epochs(), first.config().warmupSteps()));
         }
-        s.append(String.format(Locale.ROOT, "%5s %7s  %-22s %-24s %-26s %8s %9s %8s%n", "batch", "threads",
+        s.append(String.format(Locale.ROOT, "%5s %7s  %-22s %-24s %-26s %8s %9s %10s%n", "batch", "threads",
                 "epoch s", "train images/s", "inference images/s", "test acc", "peak RSS", "JIT ms"));
         for (TrainingBenchmark.Result r : results) {
             Spread e = r.epochSeconds(), t = r.trainImagesPerSecond(), i = r.inferenceImagesPerSecond();
             double scale = fullEpoch / (double) r.trainImages();
-            s.append(String.format(Locale.ROOT, "%5d %7d  %-22s %-24s %-26s %7.2f%% %9s %8s%n",
+            s.append(String.format(Locale.ROOT, "%5d %7d  %-22s %-24s %-26s %7.2f%% %9s %10s%n",
                     r.config().batchSize(), r.threadsUsed(),
                     String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", e.median() * scale, e.min() * scale, e.max() * scale),
                     String.format(Locale.ROOT, "%,.0f [%,.0f, %,.0f]", t.median(), t.min(), t.max()),
                     String.format(Locale.ROOT, "%,.0f [%,.0f, %,.0f]", i.median(), i.min(), i.max()),
                     100 * r.testAccuracy(), mib(r.peakResidentBytes()),
-                    r.jitMillis() == null ? "unknown" : String.format(Locale.ROOT, "%.0f", r.jitMillis().max())));
+                    r.jitMillis() == null ? "unknown"
+                            : String.format(Locale.ROOT, "%.0f [%.0f]", r.jitMillis().median(), r.jitMillis().max())));
         }
-        s.append(String.format(Locale.ROOT, "JIT ms: the JIT compilers' milliseconds in the timed epoch that had most; "
-                + "with as many threads as cores they take time from training%n"));
+        s.append(String.format(Locale.ROOT, "JIT ms: the JIT compilers' milliseconds per timed epoch, median [max] "
+                + "(the training steps only, not scaled by --limit); with as many threads as cores they take time "
+                + "from training%n"));
         return s.toString();
     }
 
