@@ -12,6 +12,8 @@ import org.lenet5.train.OptimizerMath;
 import org.lenet5.train.OptimizerSettings;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.lenet5.backend.cpu.ChunkActivations.buffer;
@@ -25,10 +27,13 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  * forwardBackward   the batch is cut into chunks of CHUNK images (chunk k: images [k*CHUNK, (k+1)*CHUNK));
  *                   each thread claims chunks until none is left, its own run of them first (see runShare):
  *                   forward + backward, gradients into the chunk's own buffer, except the dense layers'
- *                   weight gradients: the chunk keeps its dense layers' inputs and output gradients instead
+ *                   weight gradients: the chunk keeps its dense layers' inputs and output gradients instead.
+ *                   A thread left with no chunk to claim adds the finished chunks, in chunk order, into the
+ *                   update's gradient while the others finish theirs (see addFinishedChunks)
  * update            each thread: one range of the flat parameters (see cuts): the dense weight gradients there as
  *                   one product over the whole batch (dy^T x), the others as the chunks' gradients summed in chunk
- *                   order; the optimizer rule (OptimizerMath); refresh the transposed dense weights in that range
+ *                   order (from the first chunk not yet added); the optimizer rule (OptimizerMath); refresh the
+ *                   transposed dense weights in that range
  * evaluate          each thread: forward over the chunks it claims
  * </pre>
  * Deterministic: a chunk's results do not depend on which thread ran it, gradients and losses are summed in
@@ -76,6 +81,16 @@ public final class CpuBackend implements Backend {
     private float[][] chunkGrads = new float[0][];  // chunk k's gradient (size + PAD), grown on demand
     /** claims[k] = the task that took chunk k (see claim); taskId counts tasks. */
     private final AtomicLongArray claims;
+    /** finished[k] = the task whose chunk k is done: its results are written (set after them, so read it first). */
+    private final AtomicLongArray finished;
+    /** Range t of cuts: how many chunks of the last batch grads[cuts[t], cuts[t+1]) already holds, in chunk order. */
+    private final int[] chunksAdded;
+    /** 1 while a member adds a chunk into range t during forwardBackward (see addFinishedChunks). */
+    private final AtomicIntegerArray adding;
+    /** Whether idle members add finished chunks early (package-private switch, for the tests and A/B timing). */
+    final boolean addEarly;
+    /** How many (range, chunk) additions members made early, since the backend was built (for the tests). */
+    final AtomicLong earlyAdds = new AtomicLong();
     private long taskId;
     private boolean gradientsReduced = true;
     private int lastCount, gradChunks;
@@ -98,6 +113,11 @@ public final class CpuBackend implements Backend {
      * @param threads  threads to use (the caller's own thread is one of them)
      */
     public CpuBackend(ModelSpec spec, Preprocessing prep, int maxBatch, int threads) {
+        this(spec, prep, maxBatch, threads, true);
+    }
+
+    /** @param addEarly whether a member with no chunk left adds the finished ones into the gradient (same result) */
+    CpuBackend(ModelSpec spec, Preprocessing prep, int maxBatch, int threads, boolean addEarly) {
         if (prep.inputHeight() != spec.inputHeight() || prep.inputWidth() != spec.inputWidth())
             throw new IllegalArgumentException("preprocessing gives " + prep.inputHeight() + "x" + prep.inputWidth()
                     + " but the model takes " + spec.inputHeight() + "x" + spec.inputWidth());
@@ -121,6 +141,10 @@ public final class CpuBackend implements Backend {
         int chunkCount = (maxBatch + CHUNK - 1) / CHUNK, chunkSize = Math.min(CHUNK, maxBatch);
         this.chunks = new ChunkActivations[chunkCount];
         this.claims = new AtomicLongArray(chunkCount);   // all 0: taskId starts at 1
+        this.finished = new AtomicLongArray(chunkCount);
+        this.chunksAdded = new int[team];
+        this.adding = new AtomicIntegerArray(team);
+        this.addEarly = addEarly;
         for (int k = 0; k < chunkCount; k++) chunks[k] = new ChunkActivations(spec, Math.min(CHUNK, maxBatch - k * CHUNK));
         this.fc1X = new float[chunkCount][];
         this.fc1Dy = new float[chunkCount][];
@@ -183,10 +207,11 @@ public final class CpuBackend implements Backend {
     public BatchResult forwardBackward(Dataset data, int[] order, int from, int count) {
         begin(data, order, from, count);
         if (chunkGrads.length < taskChunks) growGradients(taskChunks);
+        for (int k = 0; k < taskChunks; k++) chunkCounts[k] = Math.min(CHUNK, count - k * CHUNK);
+        Arrays.fill(chunksAdded, 0);
+        gradChunks = taskChunks;
         pool.run(forwardBackwardTask);
         gradientsReduced = false;
-        gradChunks = taskChunks;
-        for (int k = 0; k < taskChunks; k++) chunkCounts[k] = chunks[k].count;
         return result();
     }
 
@@ -210,12 +235,45 @@ public final class CpuBackend implements Backend {
             if (claim(k)) runChunk(t, k, train);
         for (int k = taskChunks - 1; k >= 0; k--)
             if (claim(k)) runChunk(t, k, train);
+        if (train && addEarly && team > 1) addFinishedChunks(t);
     }
 
     private void runChunk(int t, int k, boolean train) {
         int first = k * CHUNK, n = Math.min(CHUNK, taskCount - first);
         if (train) workers[t].forwardBackward(chunks[k], chunkGrads[k], taskData, taskOrder, taskFrom + first, n, taskCount);
         else workers[t].evaluate(chunks[k], taskData, taskOrder, taskFrom + first, n);
+        finished.set(k, taskId);   // after the chunk's results: a member that reads it sees them
+    }
+
+    /**
+     * For a member with no chunk left to claim while others still run theirs (at batch 128 on 2 threads the one
+     * that finishes first waits 80-275 us per step for the other's last chunk): adds the finished chunks into the
+     * update's gradient, one range of cuts and one chunk at a time, each range's chunks in chunk order (only the
+     * finished leading chunks), others' ranges first (their owners are the ones still busy). The update then starts
+     * each range from the first chunk not yet added; the sums are the same floats as when all chunks are added in
+     * the update (the same operations in the same order). Returns when nothing more can be added now.
+     */
+    private void addFinishedChunks(int t) {
+        int team = workers.length;
+        while (true) {
+            int done = 0;
+            while (done < taskChunks && finished.get(done) == taskId) done++;
+            if (done == taskChunks) return;   // nothing left to wait for: the update adds the rest
+            boolean added = false;
+            for (int i = 1; i <= team && !added; i++) {
+                int r = (t + i) % team;        // t itself last
+                if (chunksAdded[r] >= done || !adding.compareAndSet(r, 0, 1)) continue;
+                int q = chunksAdded[r];
+                if (q < done) {
+                    gradient(cuts[r], cuts[r + 1], q, q + 1);
+                    chunksAdded[r] = q + 1;
+                    earlyAdds.incrementAndGet();
+                    added = true;
+                }
+                adding.set(r, 0);
+            }
+            if (!added) return;
+        }
     }
 
     /** Takes chunk k for the current task; false if another member took it first. */
@@ -307,43 +365,45 @@ public final class CpuBackend implements Backend {
 
     private void updateShare(int t) {
         int from = cuts[t], to = cuts[t + 1];
-        if (!gradientsReduced) gradient(from, to);
+        if (!gradientsReduced) gradient(from, to, chunksAdded[t], gradChunks);
         OptimizerMath.update(taskOptimizer, taskLr, taskStep, params, grads, state0, state1, from, to);
         refreshTransposed(from, to);
     }
 
     private void reduceShare(int t) {
-        gradient(cuts[t], cuts[t + 1]);
+        gradient(cuts[t], cuts[t + 1], chunksAdded[t], gradChunks);
     }
 
     /**
-     * grads[from, to) for the last batch: the dense weights' rows there as products over the whole batch, the
-     * other parameters as the chunks' gradients added in chunk order.
+     * Adds chunks [q0, q1) of the last batch into grads[from, to) (chunk 0 starts the sums): the dense weights'
+     * rows there as products over those chunks' images, the other parameters as the chunks' gradients, in chunk
+     * order. Chunks [0, gradChunks) in one call or in several, in order, give the same floats.
      */
-    private void gradient(int from, int to) {
+    private void gradient(int from, int to, int q0, int q1) {
+        if (q0 >= q1) return;
         int at = from;
-        at = denseGradient(layout.fc1W, fc1X, fc1Dy, at, to);
-        at = denseGradient(layout.fc2W, fc2X, fc2Dy, at, to);
-        at = denseGradient(layout.fc3W, fc3X, fc3Dy, at, to);
-        sumChunks(at, to);
+        at = denseGradient(layout.fc1W, fc1X, fc1Dy, at, to, q0, q1);
+        at = denseGradient(layout.fc2W, fc2X, fc2Dy, at, to, q0, q1);
+        at = denseGradient(layout.fc3W, fc3X, fc3Dy, at, to, q0, q1);
+        sumChunks(at, to, q0, q1);
     }
 
-    /** Sums the chunks over [at, the weight's start), then forms its rows in [at, to); returns where it stopped. */
-    private int denseGradient(ParamTensor w, float[][] x, float[][] dy, int at, int to) {
+    /** Sums the chunks over [at, the weight's start), then adds to its rows in [at, to); returns where it stopped. */
+    private int denseGradient(ParamTensor w, float[][] x, float[][] dy, int at, int to, int q0, int q1) {
         int lo = Math.max(at, w.offset()), hi = Math.min(to, w.end());
         if (lo >= hi) return at;
-        sumChunks(at, lo);
+        sumChunks(at, lo, q0, q1);
         int in = w.fanIn(), out = w.size() / in;   // (out, in); shape() would allocate a copy
-        CpuLayers.denseWeightGradient(x, dy, chunkCounts, gradChunks, in, out, grads, w.offset(),
+        CpuLayers.denseWeightGradient(x, dy, chunkCounts, q0, q1, in, out, grads, w.offset(),
                 (lo - w.offset()) / in, (hi - w.offset()) / in);
         return hi;
     }
 
-    /** grads[from, to) = the last batch's chunk gradients added in chunk order. */
-    private void sumChunks(int from, int to) {
+    /** Adds chunks [q0, q1)' gradients into grads[from, to), in chunk order (chunk 0 is copied, not added). */
+    private void sumChunks(int from, int to, int q0, int q1) {
         if (from >= to) return;
-        System.arraycopy(chunkGrads[0], from, grads, from, to - from);
-        for (int k = 1; k < gradChunks; k++) {
+        if (q0 == 0) System.arraycopy(chunkGrads[0], from, grads, from, to - from);
+        for (int k = Math.max(q0, 1); k < q1; k++) {
             float[] g = chunkGrads[k];
             for (int i = from; i < to; i++) grads[i] += g[i];
         }

@@ -451,7 +451,16 @@ final class CpuLayers {
      */
     static void denseWeightGradient(float[][] x, float[][] dy, int[] counts, int parts, int in, int out,
                                     float[] g, int gwo, int r0, int r1) {
-        Gemm.multiplyTransposedParts(dy, out, x, in, counts, parts, g, gwo, in, r0, r1, in);
+        denseWeightGradient(x, dy, counts, 0, parts, in, out, g, gwo, r0, r1);
+    }
+
+    /**
+     * As above for the parts [q0, q1) only, adding to what g holds when q0 > 0: the parts can be added in several
+     * calls, in order, with the same result to the bit as one call (see Gemm.multiplyTransposedParts).
+     */
+    static void denseWeightGradient(float[][] x, float[][] dy, int[] counts, int q0, int q1, int in, int out,
+                                    float[] g, int gwo, int r0, int r1) {
+        Gemm.multiplyTransposedParts(dy, out, x, in, counts, q0, q1, g, gwo, in, r0, r1, in);
     }
 
     // ---------------------------------------------------------------- softmax cross-entropy

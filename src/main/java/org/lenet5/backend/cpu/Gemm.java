@@ -166,6 +166,16 @@ final class Gemm {
      */
     static void multiplyTransposedParts(float[][] a, int lda, float[][] b, int ldb, int[] counts, int parts,
                                         float[] c, int cOff, int ldc, int r0, int r1, int cols) {
+        multiplyTransposedParts(a, lda, b, ldb, counts, 0, parts, c, cOff, ldc, r0, r1, cols);
+    }
+
+    /**
+     * As above for parts [q0, q1) only, continuing from the sums C holds when q0 > 0: calling it for parts [0, k)
+     * and later for [k, parts) gives the same floats as one call for all parts (the same multiply-adds in the same
+     * order; a sum is stored and loaded between parts either way).
+     */
+    static void multiplyTransposedParts(float[][] a, int lda, float[][] b, int ldb, int[] counts, int q0, int q1,
+                                        float[] c, int cOff, int ldc, int r0, int r1, int cols) {
         // Block by block, part after part: the block's sums go through C between parts (it stays in the L1
         // cache). One loop over all parts inside the block kernel would nest the accumulators' loops, and C2 (17)
         // then boxes the vectors: 8 MB allocated per step, measured. Kernels of their own, not multiply's with
@@ -173,12 +183,12 @@ final class Gemm {
         int p = 0;
         for (; p + 2 * L <= cols; p += 2 * L)
             for (int r = r0; r < r1; r += 4)
-                for (int q = 0; q < parts; q++)
+                for (int q = q0; q < q1; q++)
                     partBlock4x2(a[q], lda, b[q], ldb, counts[q], q > 0, c, cOff, ldc, r1, r, p);
         for (; p < cols; p += L) {
             VectorMask<Float> m = TAIL[Math.min(L, cols - p)];
             for (int r = r0; r < r1; r += 4)
-                for (int q = 0; q < parts; q++)
+                for (int q = q0; q < q1; q++)
                     partBlock4x1(a[q], lda, b[q], ldb, counts[q], q > 0, c, cOff, ldc, r1, r, p, m);
         }
     }

@@ -56,6 +56,47 @@ class CpuBackendDeterminismTest {
     }
 
     /**
+     * A member left with no chunk to claim adds the finished chunks into the gradient while the others finish
+     * (CpuBackend.addFinishedChunks). Batches of 128 (8 chunks) and a partial 100 on 2 and 3 threads, with and
+     * without that, against 1 thread (which never does it): the same gradients and parameters to the bit; and the
+     * early additions really happened (which needs the threads to run at the same time, so 2 or more cores).
+     */
+    @Test
+    void addingFinishedChunksEarlyGivesBitIdenticalTraining() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+                "needs 2 cores for the threads to overlap");
+        Net net = net(Architecture.FLUX);
+        int steps = 12, size = new org.lenet5.model.ParameterLayout(net.spec()).size();
+        Dataset data = randomImages(steps * 128, 28, 28, 47);
+        int[] order = identityOrder(steps * 128);
+        float[][][] traces = new float[5][][];
+        long[] early = new long[5];
+        int[][] configs = {{1, 1}, {2, 0}, {2, 1}, {3, 0}, {3, 1}};   // threads, adds early
+        for (int c = 0; c < configs.length; c++) {
+            float[][] trace = new float[2 * steps][size];
+            try (CpuBackend cpu = new CpuBackend(net.spec(), net.prep(), 128, configs[c][0], configs[c][1] == 1)) {
+                cpu.setParameters(CpuBackendMatchesReferenceTest.randomParameters(net, 37));
+                for (int step = 1; step <= steps; step++) {
+                    int count = step % 4 == 0 ? 100 : 128;
+                    cpu.forwardBackward(data, order, (step - 1) * 128, count);
+                    if (step % 2 == 0) cpu.getGradients(trace[2 * step - 2]);   // the reduction path too
+                    cpu.update(ADAM, 1e-3f, step);
+                    if (step % 2 == 1) cpu.getGradients(trace[2 * step - 2]);
+                    cpu.getParameters(trace[2 * step - 1]);
+                }
+                early[c] = cpu.earlyAdds.get();
+            }
+            traces[c] = trace;
+        }
+        assertEquals(0, early[0] + early[1] + early[3], "1 thread, and the backends told not to, add nothing early");
+        assertTrue(early[2] > 0 && early[4] > 0, "early additions on 2 and 3 threads: " + early[2] + ", " + early[4]);
+        for (int c = 1; c < configs.length; c++)
+            for (int i = 0; i < traces[0].length; i++)
+                assertArrayEquals(traces[0][i], traces[c][i], configs[c][0] + " threads, early " + (configs[c][1] == 1)
+                        + ": " + (i % 2 == 0 ? "gradients" : "parameters") + " after step " + (i / 2 + 1));
+    }
+
+    /**
      * Chunks are cut the same way and summed in the same order whichever thread runs them, so 1, 2 and 3 threads
      * give bit-identical gradients, parameters, losses and layer outputs (3 threads: more threads than the 2
      * chunks of a batch of 32, and than the 2 chunks of the partial last batch of 20).
