@@ -43,7 +43,8 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  * loss and accuracy) does not depend on the batch it is in. Claiming chunks (rather than a fixed slice per
  * thread) keeps both threads busy when one of them starts late or is slowed by other work on the machine.
  * Nothing is shared between threads during a task but the read-only parameters, the claims and the
- * chunks' results, each written by the one thread that claimed the chunk.
+ * chunks' results, each written by the one thread that claimed the chunk, and during forwardBackward the update's
+ * gradient ranges, each written by the one member holding its adding flag (see addFinishedChunks).
  *
  * <p>Memory: every image of maxBatch keeps its forward pass (for the backward pass and readOutput), about
  * 56 KB for flux 28x28 and 110 KB for classic 32x32, plus per-thread scratch for one chunk (a few MB) and, once
