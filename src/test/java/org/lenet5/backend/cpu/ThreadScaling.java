@@ -1,18 +1,7 @@
 package org.lenet5.backend.cpu;
 
 import org.lenet5.data.Dataset;
-import org.lenet5.data.DatasetKind;
-import org.lenet5.data.MnistLoader;
-import org.lenet5.model.Architecture;
-import org.lenet5.model.Initializer;
-import org.lenet5.model.ModelSpec;
-import org.lenet5.model.Preprocessing;
-import org.lenet5.train.OptimizerKind;
-import org.lenet5.train.OptimizerSettings;
-import org.lenet5.util.SeededRandom;
 
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -38,43 +27,15 @@ public final class ThreadScaling {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int blocks = args.length > 3 ? Integer.parseInt(args[3]) : 40;
         int steps = Math.max(1, (args.length > 4 ? Integer.parseInt(args[4]) : 6400) / batch);
-        Dataset train = MnistLoader.load(DatasetKind.MNIST, Path.of(args[0]), false, System.err).train();
-        ModelSpec spec = ModelSpec.forImages(Architecture.FLUX, 28, 28);
-        Preprocessing prep = Preprocessing.forArchitecture(Architecture.FLUX, 28, 28);
-        OptimizerSettings adam = OptimizerSettings.of(OptimizerKind.ADAM, 0f);
-        int n = train.count();
-        int[] order = new int[n];
-        new SeededRandom(2).permutation(order, n);
-        CpuBackend[] backends = {new CpuBackend(spec, prep, Math.max(batch, 256), 1),
-                new CpuBackend(spec, prep, Math.max(batch, 256), threads)};
+        Dataset train = AlternatingBlocks.training(args[0]);
+        CpuBackend[] backends = {new CpuBackend(AlternatingBlocks.SPEC, AlternatingBlocks.PREP, Math.max(batch, 256), 1),
+                new CpuBackend(AlternatingBlocks.SPEC, AlternatingBlocks.PREP, Math.max(batch, 256), threads)};
         try {
-            long[] step = new long[2];
-            int[] from = new int[2];
-            for (CpuBackend b : backends) b.setParameters(Initializer.initialParameters(spec, 1));
-            int skip = blocks / 4, counted = blocks - skip;
-            double[] total = new double[2], ratios = new double[counted];
-            for (int k = 0; k < blocks; k++) {
-                double[] us = new double[2];
-                for (int j = 0; j < 2; j++) {
-                    int i = k % 2 == 0 ? j : 1 - j;
-                    long t0 = System.nanoTime();
-                    for (int s = 0; s < steps; s++) {
-                        if (from[i] + batch > n) from[i] = 0;
-                        backends[i].trainStep(train, order, from[i], batch, adam, 1e-3f, ++step[i]);
-                        from[i] += batch;
-                    }
-                    us[i] = (System.nanoTime() - t0) / 1e3 / steps;
-                }
-                if (k < skip) continue;
-                total[0] += us[0];
-                total[1] += us[1];
-                ratios[k - skip] = us[0] / us[1];
-            }
-            Arrays.sort(ratios);
+            AlternatingBlocks.Result r = AlternatingBlocks.run(train, backends, batch, blocks, steps, () -> {});
             System.out.printf(Locale.ROOT, "batch %d: 1 thread %.0f us per step, %d threads %.0f us per step: %.2fx"
                             + " (per block: median %.2fx, range %.2f-%.2fx; %d blocks of %d steps after %d of warm-up)%n",
-                    batch, total[0] / counted, backends[1].threads(), total[1] / counted, total[0] / total[1],
-                    ratios[counted / 2], ratios[0], ratios[counted - 1], counted, steps, skip);
+                    batch, r.usPerStep()[0], backends[1].threads(), r.usPerStep()[1], r.ratio(),
+                    r.medianRatio(), r.ratios()[0], r.ratios()[r.counted() - 1], r.counted(), steps, r.skip());
         } finally {
             for (CpuBackend b : backends) b.close();
         }
