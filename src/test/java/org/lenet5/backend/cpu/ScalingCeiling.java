@@ -20,6 +20,7 @@ import java.util.Locale;
  *                     images, joined after every step (as a data-parallel step must be)
  * pair, free          the same, joined once per block: two independent trainings at once
  * </pre>
+ * Also prints each backend's time per call in forwardBackward and in update (a pair's backends: over both ways).
  * Each pair's speed-up over the 1-thread backend is what the machine gives two copies of the same work: with two
  * dedicated cores it would be 2.00 (minus the cost of the joins); on the build VMs the vCPUs share the host's cores
  * with other work. The first quarter of the blocks is warm-up. A timing loop for docs/benchmarks.md, not a test.
@@ -58,24 +59,30 @@ public final class ScalingCeiling {
             long[] step = new long[4];
             int[] from = new int[4];
             int[] stepsPerTask = {1};
-            WorkerPool.Task pairTask = m -> {
-                int b = 2 + m;
-                for (int s = 0; s < stepsPerTask[0]; s++) {
-                    if (from[b] + batch > n) from[b] = 0;
-                    backends[b].trainStep(train, order, from[b], batch, adam, 1e-3f, ++step[b]);
-                    from[b] += batch;
+            boolean[] counting = {false};
+            long[][] nanos = new long[4][2];   // per backend, while counting: in forwardBackward, in update
+            StepRunner runStep = b -> {
+                if (from[b] + batch > n) from[b] = 0;
+                long t0 = System.nanoTime();
+                backends[b].forwardBackward(train, order, from[b], batch);
+                long t1 = System.nanoTime();
+                backends[b].update(adam, 1e-3f, ++step[b]);
+                if (counting[0]) {
+                    nanos[b][0] += t1 - t0;
+                    nanos[b][1] += System.nanoTime() - t1;
                 }
+                from[b] += batch;
+            };
+            WorkerPool.Task pairTask = m -> {
+                for (int s = 0; s < stepsPerTask[0]; s++) runStep.run(2 + m);
             };
             double[][] us = new double[4][blocks];
             for (int k = 0; k < blocks; k++) {
+                counting[0] = k >= skip;
                 for (int c : ORDERS[k % ORDERS.length]) {
                     long t0 = System.nanoTime();
                     if (c < 2) {
-                        for (int s = 0; s < steps; s++) {
-                            if (from[c] + batch > n) from[c] = 0;
-                            backends[c].trainStep(train, order, from[c], batch, adam, 1e-3f, ++step[c]);
-                            from[c] += batch;
-                        }
+                        for (int s = 0; s < steps; s++) runStep.run(c);
                     } else if (c == 2) {
                         stepsPerTask[0] = 1;
                         for (int s = 0; s < steps / 2; s++) pair.run(pairTask);
@@ -88,9 +95,14 @@ public final class ScalingCeiling {
             }
             double[] mean = new double[4];
             for (int c = 0; c < 4; c++) mean[c] = Arrays.stream(us[c], skip, blocks).average().orElseThrow();
+            double calls = (blocks - skip) * (double) steps;   // per backend (each pair member half in each pair way)
             for (int c = 0; c < 4; c++)
                 System.out.printf(Locale.ROOT, "%-17s %7.0f us per step of %d images: %.2fx the 1-thread backend%n",
                         NAMES[c], mean[c], batch, mean[0] / mean[c]);
+            for (int b = 0; b < 4; b++)
+                System.out.printf(Locale.ROOT, "  %-24s forwardBackward %5.0f us, update %4.0f us per call%n",
+                        (b < 2 ? NAMES[b] : "pair's backend " + (b - 1)) + ":", nanos[b][0] / 1e3 / calls,
+                        nanos[b][1] / 1e3 / calls);
             double[][] perBlock = new double[3][blocks - skip];
             for (int k = skip; k < blocks; k++)
                 for (int c = 1; c < 4; c++) perBlock[c - 1][k - skip] = us[0][k] / us[c][k];
@@ -103,6 +115,10 @@ public final class ScalingCeiling {
             for (CpuBackend b : backends) b.close();
             pair.close();
         }
+    }
+
+    private interface StepRunner {
+        void run(int backend);
     }
 
     private static double median(double[] v) {
