@@ -35,15 +35,17 @@ final class ChunkWorker {
     // backward scratch for one chunk
     private final float[] dPool2;       // (C, flat)
     private final float[] dConv2;       // (16, C*OH2*OW2)
+    private final float[] dConv2T;      // (C*OH2*OW2, 16)
+    private final float[] dWeight2T;    // (150, 16)
     private final float[] col2;         // (150, C*OH2*OW2), also forward scratch
     private final float[] dCol2;        // (150, C*OH2*OW2) from DCOL_OFFSET
     private final float[] col2imKeep;   // see CpuLayers.col2imKeep
     private final float[] dPool1;       // (C, 6, P1h, P1w)
     private final float[] dConv1;       // (6, C, H, W) grid
-    private final int[] rowOffsets = new int[C1 * TAPS];
     private final int[] taps = new int[TAPS];
     private final int[] planes = new int[C2];
     private final float[] lanes = Gemm.dotScratch();
+    private final float[] panel;        // Gemm.multiply's packed panels of B
     /** Keeps the touching loads of forward() from being optimised away. */
     @SuppressWarnings("unused") private int touchedSum;
 
@@ -62,11 +64,14 @@ final class ChunkWorker {
         int cols2 = c * spec.conv2H() * spec.conv2W();
         dPool2 = buffer(c * spec.flatSize());
         dConv2 = buffer(C2 * cols2);
+        dConv2T = buffer(C2 * cols2);
+        dWeight2T = buffer(C1 * TAPS * C2);
         col2 = buffer(C1 * TAPS * cols2);
         dCol2 = buffer(DCOL_OFFSET + C1 * TAPS * cols2);
         col2imKeep = CpuLayers.col2imKeep(spec.pool1W());
         dPool1 = buffer(c * spec.outputSize(LayerOutput.POOL1));
         dConv1 = buffer(c * C1 * spec.inputSize());
+        panel = Gemm.panelScratch(Math.max(C1 * TAPS, Math.max(spec.flatSize(), F1)));   // the largest inner dimension
     }
 
     /**
@@ -129,18 +134,18 @@ final class ChunkWorker {
             poolForward(pool, a.act1, C1, n, hw, w, p1h, p1w, a.pool1, a.argmax1);                 // (n, 6, P1h, P1w)
         }
         im2col(a.pool1, n, C1, p1h, p1w, col2);                                                     // (150, n*OH2*OW2)
-        conv2Forward(col2, C1, C2, cols2, p, layout.conv2W.offset(), layout.conv2B.offset(), a.conv2); // (16, n*OH2*OW2)
+        conv2Forward(col2, C1, C2, cols2, p, layout.conv2W.offset(), layout.conv2B.offset(), a.conv2, panel); // (16, n*OH2*OW2)
         if (a.fusedReluMaxPool) {
             poolForward(pool, true, a.conv2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
         } else {
             activationForward(act, a.conv2, a.act2, a.deriv2, 0, C2 * cols2);
             poolForward(pool, a.act2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
         }
-        denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1);       // (n, 120)
+        denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1, panel);       // (n, 120)
         activationForward(act, a.fc1, a.act3, a.deriv3, 0, n * F1);
-        denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2);                     // (n, 84)
+        denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2, panel);                     // (n, 84)
         activationForward(act, a.fc2, a.act4, a.deriv4, 0, n * F2);
-        denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits);             // (n, 10)
+        denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits, panel);             // (n, 10)
     }
 
     /** From a.dLogits (set by the loss) back to the first convolution's weights; col2 still holds this chunk's im2col. */
@@ -149,18 +154,18 @@ final class ChunkWorker {
         int p1h = spec.pool1H(), p1w = spec.pool1W();
         int plane2 = spec.conv2H() * spec.conv2W(), cols2 = n * plane2;
         // the dense weight gradients are left to the update (batch-level products over a.dLogits, a.dFc2, a.dFc1)
-        denseBackward(n, F2, p, layout.fc3W.offset(), CLASSES, a.dLogits, grad, layout.fc3B.offset(), a.dFc2); // (n, 84)
+        denseBackward(n, F2, p, layout.fc3W.offset(), CLASSES, a.dLogits, grad, layout.fc3B.offset(), a.dFc2, panel); // (n, 84)
         activationBackward(act, a.act4, a.deriv4, a.dFc2, 0, n * F2);
-        denseBackward(n, F1, p, layout.fc2W.offset(), F2, a.dFc2, grad, layout.fc2B.offset(), a.dFc1);     // (n, 120)
+        denseBackward(n, F1, p, layout.fc2W.offset(), F2, a.dFc2, grad, layout.fc2B.offset(), a.dFc1, panel);     // (n, 120)
         activationBackward(act, a.act3, a.deriv3, a.dFc1, 0, n * F1);
-        denseBackward(n, spec.flatSize(), p, layout.fc1W.offset(), F1, a.dFc1, grad, layout.fc1B.offset(), dPool2); // (n, flat)
+        denseBackward(n, spec.flatSize(), p, layout.fc1W.offset(), F1, a.dFc1, grad, layout.fc1B.offset(), dPool2, panel); // (n, flat)
         if (a.fusedReluMaxPool)
             maxPoolReluBackward(a.pool2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), dConv2);
         else
             poolActivationBackward(pool, act, a.act2, a.deriv2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(),
                     spec.pool2H(), spec.pool2W(), dConv2);                                           // (16, n*OH2*OW2)
         conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2,
-                grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, rowOffsets, planes, lanes);     // (150, n*OH2*OW2)
+                grad, layout.conv2W.offset(), layout.conv2B.offset(), dCol2, dConv2T, dWeight2T, lanes, panel);     // (150, n*OH2*OW2)
         col2im(dCol2, n, C1, p1h, p1w, col2imKeep, dPool1);                                        // (n, 6, P1h, P1w)
         if (a.fusedReluMaxPool)
             maxPoolReluBackward(a.pool1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1);

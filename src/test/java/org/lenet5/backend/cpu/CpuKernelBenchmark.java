@@ -70,8 +70,9 @@ public final class CpuKernelBenchmark {
         float[] dConv1 = ChunkActivations.buffer(n * C1 * hw), dConv2 = ChunkActivations.buffer(C2 * cols2);
         float[] dLogits = ChunkActivations.buffer(n * CLASSES), dAct4 = ChunkActivations.buffer(n * F2),
                 dAct3 = ChunkActivations.buffer(n * F1), dPool2 = ChunkActivations.buffer(n * spec.flatSize());
-        float[] lanes = Gemm.dotScratch();
-        int[] taps = new int[TAPS], rows = new int[C1 * TAPS], planes = new int[C2];
+        float[] dyT = ChunkActivations.buffer(C2 * cols2), gT = ChunkActivations.buffer(C1 * TAPS * C2);
+        float[] lanes = Gemm.dotScratch(), panel = Gemm.panelScratch(Math.max(C1 * TAPS, Math.max(spec.flatSize(), F1)));
+        int[] taps = new int[TAPS], planes = new int[C2];
         byte[] pixels = new byte[n * prep.imageRows() * prep.imageCols()];
 
         time("preprocess", reps, () -> {
@@ -83,16 +84,16 @@ public final class CpuKernelBenchmark {
         });
         time("pool1 forward", reps, () -> poolForward(pool, act1, C1, n, hw, w, p1h, p1w, a.pool1, a.argmax1));
         time("im2col", reps, () -> im2col(a.pool1, n, C1, p1h, p1w, col2));
-        time("conv2 forward", reps, () -> conv2Forward(col2, C1, C2, cols2, p, layout.conv2W.offset(), layout.conv2B.offset(), a.conv2));
+        time("conv2 forward", reps, () -> conv2Forward(col2, C1, C2, cols2, p, layout.conv2W.offset(), layout.conv2B.offset(), a.conv2, panel));
         time("act2 forward", reps, () -> activationForward(act, a.conv2, act2, deriv2, 0, C2 * cols2));
         time("pool2 forward", reps, () -> poolForward(pool, act2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2));
-        time("fc1 forward", reps, () -> denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1));
-        time("fc2 forward", reps, () -> denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2));
-        time("fc3 forward", reps, () -> denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits));
+        time("fc1 forward", reps, () -> denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1, panel));
+        time("fc2 forward", reps, () -> denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2, panel));
+        time("fc3 forward", reps, () -> denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits, panel));
         time("softmax + loss", reps, () -> softmaxCrossEntropy(a.logits, n, a.labels, a.probabilities, dLogits, 32));
-        time("fc3 backward", reps, () -> denseBackward(n, F2, p, layout.fc3W.offset(), CLASSES, dLogits, g, layout.fc3B.offset(), dAct4));
-        time("fc2 backward", reps, () -> denseBackward(n, F1, p, layout.fc2W.offset(), F2, dAct4, g, layout.fc2B.offset(), dAct3));
-        time("fc1 backward", reps, () -> denseBackward(n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3, g, layout.fc1B.offset(), dPool2));
+        time("fc3 backward", reps, () -> denseBackward(n, F2, p, layout.fc3W.offset(), CLASSES, dLogits, g, layout.fc3B.offset(), dAct4, panel));
+        time("fc2 backward", reps, () -> denseBackward(n, F1, p, layout.fc2W.offset(), F2, dAct4, g, layout.fc2B.offset(), dAct3, panel));
+        time("fc1 backward", reps, () -> denseBackward(n, spec.flatSize(), p, layout.fc1W.offset(), F1, dAct3, g, layout.fc1B.offset(), dPool2, panel));
         int[] counts = {n};
         time("fc dW (update)", reps, () -> {   // per chunk: the update forms them over the whole batch
             denseWeightGradient(new float[][]{a.pool2}, new float[][]{dAct3}, counts, 1, spec.flatSize(), F1, g, layout.fc1W.offset(), 0, F1);
@@ -103,7 +104,7 @@ public final class CpuKernelBenchmark {
             time("pool2 backward", reps, () -> maxPoolReluBackward(a.pool2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), dConv2));
         else
             time("pool2 backward", reps, () -> poolActivationBackward(pool, act, act2, deriv2, dPool2, a.argmax2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), dConv2));
-        time("conv2 backward", reps, () -> conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2, g, layout.conv2W.offset(), layout.conv2B.offset(), dcol2, rows, planes, lanes));
+        time("conv2 backward", reps, () -> conv2Backward(col2, C1, C2, cols2, p, layout.conv2W.offset(), dConv2, g, layout.conv2W.offset(), layout.conv2B.offset(), dcol2, dyT, gT, lanes, panel));
         time("col2im", reps, () -> col2im(dcol2, n, C1, p1h, p1w, keep, dPool1));
         if (a.fusedReluMaxPool)
             time("pool1 backward", reps, () -> maxPoolReluBackward(a.pool1, dPool1, a.argmax1, C1, n, hw, w, p1h, p1w, dConv1));
