@@ -38,7 +38,7 @@ final class ChunkWorker {
     private final float[] dConv2T;      // (C*OH2*OW2, 16)
     private final float[] dWeight2T;    // (150, 16)
     private final float[] col2;         // (150, C*OH2*OW2), also forward scratch
-    private final float[] dCol2;        // (150, C*OH2*OW2) from DCOL_OFFSET
+    private final float[] dCol2;        // (150, C*OH2*OW2) from DCOL_OFFSET, rows CpuLayers.dcolStride apart
     private final float[] col2imKeep;   // see CpuLayers.col2imKeep
     private final float[] dPool1;       // (C, 6, P1h, P1w)
     private final float[] dConv1;       // (6, C, H, W) grid
@@ -67,7 +67,7 @@ final class ChunkWorker {
         dConv2T = buffer(C2 * cols2);
         dWeight2T = buffer(C1 * TAPS * C2);
         col2 = buffer(C1 * TAPS * cols2);
-        dCol2 = buffer(DCOL_OFFSET + C1 * TAPS * cols2);
+        dCol2 = buffer(DCOL_OFFSET + C1 * TAPS * dcolStride(cols2));
         col2imKeep = CpuLayers.col2imKeep(spec.pool1W());
         dPool1 = buffer(c * spec.outputSize(LayerOutput.POOL1));
         dConv1 = buffer(c * C1 * spec.inputSize());

@@ -136,7 +136,15 @@ final class CpuLayers {
     static final int DCOL_OFFSET = L;
 
     /**
-     * dcol (c*25, n*oh*ow) at DCOL_OFFSET -> dx (n, c, h, w): every tap's gradient added back where im2col read it
+     * dcol's row stride for P columns: one cache line more than P. Rows P floats apart are a multiple of 4 KB apart
+     * when P is a multiple of 1,024 (a chunk of 16 flux images), so the 25 rows col2im reads for one output vector
+     * would all fall in the same set of the L1 cache; a line further apart each, they spread over 25 sets
+     * (col2im 73 -> 52 us per chunk with AVX2, log entry 35).
+     */
+    static int dcolStride(int cols) { return cols + 16; }
+
+    /**
+     * dcol (c*25, n*oh*ow), rows {@link #dcolStride} apart from DCOL_OFFSET -> dx (n, c, h, w): every tap's gradient added back where im2col read it
      * (overwrites dx). Gathered per output row rather than scattered per tap, so dx is written once, from registers:
      * dx[b][ch][r][x] = sum over u (with i = r-u in [0, oh)) and v of dcol[(ch*5 + u)*5 + v][(b*oh + i)*ow + x-v]
      * for 0 <= x-v < ow. A vector of x reads dcol shifted by -v and multiplies by keep (1 for the lanes with x-v in
@@ -146,7 +154,7 @@ final class CpuLayers {
      * @param keep from {@link #col2imKeep}
      */
     static void col2im(float[] dcol, int n, int c, int h, int w, float[] keep, float[] dx) {
-        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, cols = n * oh * ow;
+        int oh = h - KERNEL + 1, ow = w - KERNEL + 1, ld = dcolStride(n * oh * ow);
         FloatVector zero = FloatVector.zero(F);
         for (int b = 0; b < n; b++)
             for (int ch = 0; ch < c; ch++)
@@ -159,12 +167,12 @@ final class CpuLayers {
                                 k4 = FloatVector.fromArray(F, keep, k + 4 * L);
                         FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
                         for (int u = uLo; u <= uHi; u++) {
-                            int row = DCOL_OFFSET + (ch * KERNEL + u) * KERNEL * cols + (b * oh + r - u) * ow + x0;
+                            int row = DCOL_OFFSET + (ch * KERNEL + u) * KERNEL * ld + (b * oh + r - u) * ow + x0;
                             a0 = FloatVector.fromArray(F, dcol, row).fma(k0, a0);
-                            a1 = FloatVector.fromArray(F, dcol, row + cols - 1).fma(k1, a1);
-                            a2 = FloatVector.fromArray(F, dcol, row + 2 * cols - 2).fma(k2, a2);
-                            a3 = FloatVector.fromArray(F, dcol, row + 3 * cols - 3).fma(k3, a3);
-                            a4 = FloatVector.fromArray(F, dcol, row + 4 * cols - 4).fma(k4, a4);
+                            a1 = FloatVector.fromArray(F, dcol, row + ld - 1).fma(k1, a1);
+                            a2 = FloatVector.fromArray(F, dcol, row + 2 * ld - 2).fma(k2, a2);
+                            a3 = FloatVector.fromArray(F, dcol, row + 3 * ld - 3).fma(k3, a3);
+                            a4 = FloatVector.fromArray(F, dcol, row + 4 * ld - 4).fma(k4, a4);
                         }
                         a0.add(a1).add(a2.add(a3)).add(a4).intoArray(dx, dst + x0);
                     }
@@ -196,7 +204,8 @@ final class CpuLayers {
 
     /**
      * dy (k, P) -> dWeight (k, c*25) = dy · col^T at gwo, dBias (k) = row sums at gbo, and
-     * dcol (c*25, P) at DCOL_OFFSET = weight^T · dy (the caller turns it into the input gradient with col2im).
+     * dcol (c*25, P) at DCOL_OFFSET, rows {@link #dcolStride} apart, = weight^T · dy (the caller turns it into the
+     * input gradient with col2im).
      * The weight gradient is formed transposed, dWeight^T (c*25, k) = col · dy^T, as a matrix product whose B
      * (dy^T, k floats a row) stays in the L1 cache: as dot products of dy's rows with col's (Gemm.dotRows, both
      * streamed from L2) it took 132 us per chunk of 16 images against 81 us (AVX2, log entry 34).
@@ -215,7 +224,7 @@ final class CpuLayers {
             for (int t = 0; t < taps; t++) g[gwo + o * taps + t] = gT[t * k + o];
         for (int o = 0; o < k; o++) g[gbo + o] = Gemm.sum(dy, o * cols, cols, lanes);
         // weight (k, taps) read as its transpose: A[r = tap][kk = o] = p[wo + o*taps + tap]
-        Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, DCOL_OFFSET, cols, taps, k, cols, Gemm.Init.ZERO, null, 0,
+        Gemm.multiply(p, wo, 1, taps, dy, 0, cols, dcol, DCOL_OFFSET, dcolStride(cols), taps, k, cols, Gemm.Init.ZERO, null, 0,
                 panel);
     }
 

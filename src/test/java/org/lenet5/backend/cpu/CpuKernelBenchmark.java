@@ -64,7 +64,7 @@ public final class CpuKernelBenchmark {
         int p1h = spec.pool1H(), p1w = spec.pool1W(), plane2 = spec.conv2H() * spec.conv2W(), cols2 = n * plane2;
         float[] act1 = ChunkActivations.buffer(n * C1 * hw), act2 = ChunkActivations.buffer(C2 * cols2);
         float[] deriv1 = act1.clone(), deriv2 = act2.clone();
-        float[] col2 = ChunkActivations.buffer(C1 * TAPS * cols2), dcol2 = ChunkActivations.buffer(DCOL_OFFSET + C1 * TAPS * cols2);
+        float[] col2 = ChunkActivations.buffer(C1 * TAPS * cols2), dcol2 = ChunkActivations.buffer(DCOL_OFFSET + C1 * TAPS * dcolStride(cols2));
         for (int i = 0; i < dcol2.length; i++) dcol2[i] = (float) rng.nextDouble();
         float[] keep = col2imKeep(p1w), dPool1 = ChunkActivations.buffer(n * spec.outputSize(LayerOutput.POOL1));
         float[] dConv1 = ChunkActivations.buffer(n * C1 * hw), dConv2 = ChunkActivations.buffer(C2 * cols2);
