@@ -28,6 +28,7 @@ public record BenchReport(MachineInfo machine, BuildInfo build, String dataset, 
         m.put("commit", build.commit());
         Map<String, Object> machineMap = new LinkedHashMap<>();
         machineMap.put("cpu", machine.cpuModel());
+        machineMap.put("cpu_features", machine.cpuFeatures());
         machineMap.put("arch", machine.arch());
         machineMap.put("logical_cores", machine.logicalCores());
         machineMap.put("physical_cores", machine.physicalCores());

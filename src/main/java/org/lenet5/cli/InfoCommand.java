@@ -36,7 +36,8 @@ public final class InfoCommand implements Runnable {
         lines.add("lenet5 " + Version.get());
         lines.add(row("Java", host.java() + ", max heap " + Bytes.format(host.maxHeapBytes())));
         lines.add(row("OS", host.os() + " (" + host.arch() + ")"));
-        lines.add(row("CPU", host.cpuModel() + ", " + host.logicalCores() + (host.logicalCores() == 1 ? " core" : " cores")));
+        lines.add(row("CPU", host.cpuModel() + ", " + host.logicalCores() + (host.logicalCores() == 1 ? " core" : " cores")
+                + (host.cpuFeatures().isEmpty() ? "" : " (" + host.cpuFeatures() + ")")));
         lines.add(row("Memory", host.memoryBytes() <= 0 ? "unknown" : Bytes.format(host.memoryBytes())));
         GpuInfo gpu = s.gpu();
         if (gpu == null) {

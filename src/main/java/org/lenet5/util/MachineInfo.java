@@ -16,6 +16,10 @@ import java.util.Set;
  * JVM cannot tell is "unknown". For reports (sweep) and `lenet5 info`.
  *
  * @param cpuModel        e.g. "AMD EPYC 7B13" (the first "model name" of /proc/cpuinfo)
+ * @param cpuFeatures     x86: family, model and the vector extensions the cpu backend's speed depends on, e.g.
+ *                        "family 25 model 1, AVX2 FMA" (VMs often report a bare "AMD EPYC" for CPUs of different
+ *                        generations: Zen 3 has AVX2, Zen 4 AVX-512, and the cpu backend's vectors are 8 or 16 floats
+ *                        wide accordingly); "" when /proc/cpuinfo does not say
  * @param logicalCores    processors available to this JVM (what --threads defaults to)
  * @param physicalCores   distinct (physical id, core id) pairs of /proc/cpuinfo; 0 when unknown
  * @param memoryBytes     total physical memory; 0 when unknown
@@ -24,7 +28,7 @@ import java.util.Set;
  * @param os              distribution (PRETTY_NAME) and kernel, or the JVM's os.name
  * @param arch            os.arch
  */
-public record MachineInfo(String cpuModel, int logicalCores, int physicalCores, long memoryBytes, long maxHeapBytes,
+public record MachineInfo(String cpuModel, String cpuFeatures, int logicalCores, int physicalCores, long memoryBytes, long maxHeapBytes,
                           String java, String os, String arch) {
 
     public static MachineInfo collect() {
@@ -35,7 +39,7 @@ public record MachineInfo(String cpuModel, int logicalCores, int physicalCores, 
         String pretty = osReleasePrettyName(readOrEmpty(Path.of("/etc/os-release")));
         String java = System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
                 + System.getProperty("java.vm.name") + ")";
-        return new MachineInfo(model == null ? "unknown" : model, Runtime.getRuntime().availableProcessors(),
+        return new MachineInfo(model == null ? "unknown" : model, cpuFeatures(cpuinfo), Runtime.getRuntime().availableProcessors(),
                 physicalCores(cpuinfo), memory, Runtime.getRuntime().maxMemory(), java,
                 pretty == null ? osName : pretty + " (" + osName + ")", System.getProperty("os.arch"));
     }
@@ -43,7 +47,7 @@ public record MachineInfo(String cpuModel, int logicalCores, int physicalCores, 
     /** Rows for an environment table, in a fixed order. */
     public Map<String, String> rows() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("CPU", cpuModel + " (" + arch + ")");
+        m.put("CPU", cpuModel + " (" + arch + (cpuFeatures.isEmpty() ? "" : ", " + cpuFeatures) + ")");
         m.put("CPU cores", logicalCores + " logical available to Java"
                 + (physicalCores > 0 ? ", " + physicalCores + " physical" : ""));
         m.put("Memory", (memoryBytes > 0 ? gib(memoryBytes) : "unknown") + " (Java heap limit " + gib(maxHeapBytes) + ")");
@@ -67,6 +71,34 @@ public record MachineInfo(String cpuModel, int logicalCores, int physicalCores, 
                 }
             }
         return null;
+    }
+
+    /**
+     * "family F model M" and the vector extensions among AVX-512 (avx512f), AVX2 and FMA, from the first processor's
+     * "cpu family", "model" and "flags" lines of /proc/cpuinfo (x86); "" when it has none of them.
+     */
+    static String cpuFeatures(String cpuinfo) {
+        String family = null, model = null, flags = null;
+        for (String line : cpuinfo.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) continue;
+            String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim();
+            if (key.equals("cpu family") && family == null) family = value;
+            else if (key.equals("model") && model == null) model = value;
+            else if (key.equals("flags") && flags == null) flags = " " + value + " ";
+        }
+        StringBuilder s = new StringBuilder();
+        if (family != null && model != null) s.append("family ").append(family).append(" model ").append(model);
+        if (flags != null) {
+            StringBuilder ext = new StringBuilder();
+            if (flags.contains(" avx512f ")) ext.append(" AVX-512");
+            if (flags.contains(" avx2 ")) ext.append(" AVX2");
+            if (flags.contains(" fma ")) ext.append(" FMA");
+            if (ext.length() == 0) ext.append(" no AVX2");
+            if (s.length() > 0) s.append(',');
+            s.append(ext);
+        }
+        return s.toString().trim();
     }
 
     /** Distinct (physical id, core id) pairs; 0 when /proc/cpuinfo does not list them. */

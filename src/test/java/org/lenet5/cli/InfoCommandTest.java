@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class InfoCommandTest {
 
-    private static final MachineInfo HOST = new MachineInfo("AMD EPYC 7B13", 2, 2, 24L << 30, 6L << 30,
+    private static final MachineInfo HOST = new MachineInfo("AMD EPYC 7B13", "family 25 model 1, AVX2 FMA", 2, 2, 24L << 30, 6L << 30,
             "17.0.15 (Debian, OpenJDK 64-Bit Server VM)", "Linux 6.1", "amd64");
 
     @Test
@@ -48,7 +48,7 @@ class InfoCommandTest {
         assertTrue(lines.contains("NVRTC         12.6"), lines.toString());
         assertTrue(lines.contains("Kernels       shipped PTX (nvcc 13, driver JIT), then NVRTC (compiled at start-up)"), lines.toString());
         assertTrue(lines.contains("CUDA backend  ready"), lines.toString());
-        assertTrue(lines.contains("CPU           AMD EPYC 7B13, 2 cores"), lines.toString());
+        assertTrue(lines.contains("CPU           AMD EPYC 7B13, 2 cores (family 25 model 1, AVX2 FMA)"), lines.toString());
         assertTrue(lines.contains("Memory        24.0 GiB"), lines.toString());
     }
 

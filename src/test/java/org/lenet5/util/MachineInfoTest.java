@@ -32,6 +32,18 @@ class MachineInfoTest {
     }
 
     @Test
+    void cpuFeaturesNameTheFamilyModelAndVectorExtensions() {
+        String zen3 = "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC\n"
+                + "flags\t\t: fpu sse sse2 avx fma avx2 bmi2\n\nprocessor\t: 1\ncpu family\t: 25\nmodel\t\t: 1\n";
+        assertEquals("family 25 model 1, AVX2 FMA", MachineInfo.cpuFeatures(zen3));
+        String zen4 = "cpu family\t: 25\nmodel\t\t: 17\nflags\t\t: fpu avx fma avx2 avx512f avx512dq\n";
+        assertEquals("family 25 model 17, AVX-512 AVX2 FMA", MachineInfo.cpuFeatures(zen4));
+        assertEquals("family 6 model 23, no AVX2", MachineInfo.cpuFeatures("cpu family\t: 6\nmodel\t\t: 23\nflags\t\t: sse sse2 avx\n"));
+        assertEquals("", MachineInfo.cpuFeatures(CPUINFO), "no family, model or flags lines");
+        assertEquals("", MachineInfo.cpuFeatures(""));
+    }
+
+    @Test
     void osNameIsThePrettyNameOfOsRelease() {
         assertEquals("Debian GNU/Linux 12 (bookworm)",
                 MachineInfo.osReleasePrettyName("NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"));
