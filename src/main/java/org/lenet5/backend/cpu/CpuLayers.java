@@ -144,8 +144,9 @@ final class CpuLayers {
     static int dcolStride(int cols) { return cols + 16; }
 
     /**
-     * dcol (c*25, n*oh*ow), rows {@link #dcolStride} apart from DCOL_OFFSET -> dx (n, c, h, w): every tap's gradient added back where im2col read it
-     * (overwrites dx). Gathered per output row rather than scattered per tap, so dx is written once, from registers:
+     * dcol (c*25, n*oh*ow), rows {@link #dcolStride} apart from DCOL_OFFSET -> dx (n, c, h, w): every tap's
+     * gradient added back where im2col read it (overwrites dx). Gathered per output row rather than scattered per
+     * tap, so dx is written once, from registers:
      * dx[b][ch][r][x] = sum over u (with i = r-u in [0, oh)) and v of dcol[(ch*5 + u)*5 + v][(b*oh + i)*ow + x-v]
      * for 0 <= x-v < ow. A vector of x reads dcol shifted by -v and multiplies by keep (1 for the lanes with x-v in
      * range, 0 for the others, which hold neighbouring rows' finite values), one accumulator per v, added in a

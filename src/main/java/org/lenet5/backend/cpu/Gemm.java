@@ -63,17 +63,17 @@ final class Gemm {
      * With more than one block of rows, each panel of 3 vectors of B's columns is first copied into
      * {@code panel} (K, 3L), contiguous: every row block reads the panel again, and rows of B a multiple of 4 KB
      * apart (a chunk's im2col rows are 1,024 floats long) all fall into the same few sets of the L1 cache, which
-     * then holds few of them; contiguous, the panel stays in L1 (conv2 forward 121 -> 94 us, its input gradient
-     * 154 -> 90 us per chunk with AVX2, log entry 33).
+     * then holds few of them; contiguous, the panel stays in L1 (with AVX2, conv2's forward product 121 -> 94 us
+     * and its input gradient's 154 -> 90 us per chunk, log entry 33). A K too large for the panel reads B in place.
      *
-     * @param panel scratch of at least K * 3L floats from {@link #panelScratch} (one per thread)
+     * @param panel scratch from {@link #panelScratch} (one per thread)
      */
     static void multiply(float[] a, int aOff, int aRs, int aCs,
                          float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc,
                          int rows, int inner, int cols, Init init, float[] bias, int biasOff, float[] panel) {
         int p = 0;
-        boolean pack = rows > 4;
+        boolean pack = rows > 4 && inner * 3 * L <= panel.length;
         for (; p + 3 * L <= cols; p += 3 * L) {
             float[] bp = b;
             int bCol = bOff + p, ld = ldb;

@@ -57,13 +57,19 @@ class GemmMultiplyTest {
                     float[] a = random(rng, aOff + rows * inner * 3 + inner * (rows + 3));
                     float[] b = random(rng, bOff + inner * ldb);
                     float[] bias = random(rng, biasOff + Math.max(rows, cols));
-                    float[] c = random(rng, cOff + rows * ldc), expected = c.clone();
-                    float[] panel = Gemm.panelScratch(inner);
-                    Gemm.multiply(a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, rows, inner, cols, init, bias, biasOff, panel);
+                    float[] c = random(rng, cOff + rows * ldc), expected = c.clone(), unpacked = c.clone();
                     plain(a, aOff, aRs, aCs, b, bOff, ldb, expected, cOff, ldc, rows, inner, cols, init, bias, biasOff);
-                    for (int i = 0; i < cOff + rows * ldc; i++)
-                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
-                                () -> rows + "x" + inner + " . " + inner + "x" + cols + " " + init + ": element differs");
+                    Gemm.multiply(a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, rows, inner, cols, init, bias, biasOff,
+                            Gemm.panelScratch(inner));
+                    // a panel too small for this K: B is read in place
+                    Gemm.multiply(a, aOff, aRs, aCs, b, bOff, ldb, unpacked, cOff, ldc, rows, inner, cols, init, bias,
+                            biasOff, Gemm.panelScratch(inner - 1));
+                    for (int i = 0; i < cOff + rows * ldc; i++) {
+                        String what = rows + "x" + inner + " . " + inner + "x" + cols + " " + init + ": element " + i;
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]), what);
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(unpacked[i]),
+                                what + " (B in place)");
+                    }
                     checked++;
                 }
         assertEquals(rowCounts.length * colCounts.length * 3, checked);
