@@ -61,7 +61,12 @@ torch_version="$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/nu
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
   # VMs of different CPU generations all say "AMD EPYC": the family, model and vector extensions tell them apart
   ext=""; for f in avx512f:AVX-512 avx2:AVX2 fma:FMA; do grep -m1 '^flags' /proc/cpuinfo | grep -q -w "${f%%:*}" && ext="$ext ${f#*:}"; done
-  echo "cpu: family $(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' '),${ext:- no AVX2}"
+  family="$(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')"
+  if [ -n "$family" ]; then
+    echo "cpu: family $family model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' '),${ext:- no AVX2}"
+  else
+    echo "cpu: unknown (no x86 cpu family in /proc/cpuinfo)"
+  fi
   echo "java: $(java -version 2>&1 | sed -n 1p); PyTorch $torch_version ($python)"
   echo "lenet5 commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "command: bench/compare-pytorch.sh --pairs $pairs --batch-sizes \"$batches\" --threads \"$thread_counts\" --epochs $epochs --limit $limit"

@@ -43,9 +43,10 @@ final class ChunkWorker {
     private final float[] dPool1;       // (C, 6, P1h, P1w)
     private final float[] dConv1;       // (6, C, H, W) grid
     private final int[] taps = new int[TAPS];
-    private final int[] planes = new int[C2];
+    private final int[] planes = new int[C1];
     private final float[] lanes = Gemm.dotScratch();
-    private final float[] panel;        // Gemm.multiply's packed panels of B
+    /** Gemm.multiply's packed panels of B, forward and backward. */
+    private final float[] panel;
     /** Keeps the touching loads of forward() from being optimised away. */
     @SuppressWarnings("unused") private int touchedSum;
 
@@ -71,7 +72,7 @@ final class ChunkWorker {
         col2imKeep = CpuLayers.col2imKeep(spec.pool1W());
         dPool1 = buffer(c * spec.outputSize(LayerOutput.POOL1));
         dConv1 = buffer(c * C1 * spec.inputSize());
-        panel = Gemm.panelScratch(Math.max(C1 * TAPS, Math.max(spec.flatSize(), F1)));   // the largest inner dimension
+        panel = Gemm.panelScratch(Math.max(C1 * TAPS, Math.max(spec.flatSize(), F1)));   // the largest inner dimension of a product that packs
     }
 
     /**

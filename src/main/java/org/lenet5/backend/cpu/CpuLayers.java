@@ -149,7 +149,8 @@ final class CpuLayers {
      * tap, so dx is written once, from registers:
      * dx[b][ch][r][x] = sum over u (with i = r-u in [0, oh)) and v of dcol[(ch*5 + u)*5 + v][(b*oh + i)*ow + x-v]
      * for 0 <= x-v < ow. A vector of x reads dcol shifted by -v and multiplies by keep (1 for the lanes with x-v in
-     * range, 0 for the others, which hold neighbouring rows' finite values), one accumulator per v, added in a
+     * range, 0 for the others, which hold neighbouring rows' values or the gap between dcol's rows, finite), one
+     * accumulator per v, added in a
      * fixed order. Stores are whole vectors: lanes past w land where the next row (written next) or PAD goes.
      *
      * @param keep from {@link #col2imKeep}
@@ -207,13 +208,15 @@ final class CpuLayers {
      * dy (k, P) -> dWeight (k, c*25) = dy · col^T at gwo, dBias (k) = row sums at gbo, and
      * dcol (c*25, P) at DCOL_OFFSET, rows {@link #dcolStride} apart, = weight^T · dy (the caller turns it into the
      * input gradient with col2im).
-     * The weight gradient is formed transposed, dWeight^T (c*25, k) = col · dy^T, as a matrix product whose B
-     * (dy^T, k floats a row) stays in the L1 cache: as dot products of dy's rows with col's (Gemm.dotRows, both
-     * streamed from L2) it took 132 us per chunk of 16 images against 81 us (AVX2, log entry 34).
+     * The weight gradient is formed transposed, dWeight^T (c*25, k) = col · dy^T, as a matrix product that reads
+     * B (dy^T, k floats a row) in sequence and col by broadcasts from 4 rows at a time: as dot products of dy's rows
+     * with col's (Gemm.dotRows, 7 rows 4 KB apart streamed at once) it took 132 us per chunk of 16 images against
+     * 81 us (AVX2, log entry 34). Each element is one fma chain over the chunk's P positions.
      *
      * @param dyT   scratch (P, k)
      * @param gT    scratch (c*25, k)
-     * @param panel scratch from Gemm.panelScratch for an inner dimension of k
+     * @param panel scratch from Gemm.panelScratch for an inner dimension of k (dcol's product; the weight gradient's,
+     *              of inner dimension P and only k columns, reads B in place)
      */
     static void conv2Backward(float[] col, int c, int k, int cols, float[] p, int wo, float[] dy,
                               float[] g, int gwo, int gbo, float[] dcol, float[] dyT, float[] gT, float[] lanes,

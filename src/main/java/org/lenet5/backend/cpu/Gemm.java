@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two matrix kernels the cpu backend's layers are built from, written with the Vector API
+ * The matrix kernels the cpu backend's layers are built from (products, products over a batch split in parts, row
+ * dot products), written with the Vector API
  * (jdk.incubator.vector): C2 does not auto-vectorise loops whose arrays are read at different offsets,
  * and these kernels keep a block of C in registers across the whole k loop.
  *
@@ -106,7 +107,7 @@ final class Gemm {
     /**
      * C[r..r+3][p, p + 3L) (the last rows repeated at the edge); B's first column of the block at b[bCol], rows
      * ldb apart (B itself, or the packed panel). 12 accumulators, 3 loads and 4 broadcasts per k: fits the 16
-     * vector registers of AVX2 (block4x2 reloads B twice as often per multiply-add).
+     * vector registers of AVX2, and needs one broadcast of A per 3 multiply-adds where block4x2 needs one per 2.
      */
     private static void block4x3(float[] a, int aOff, int aRs, int aCs, float[] b, int bCol, int ldb,
                                  float[] c, int cOff, int ldc, int rows, int inner, int r, int p,
@@ -234,8 +235,8 @@ final class Gemm {
      * parts: part q holds counts[q] rows, A's at a[q][k*lda + r] and B's at b[q][k*ldb + p]; C[r][p] = c[cOff + r*ldc + p].
      * Each element is one fused multiply-add per row of the batch, parts in order and rows in order within a part,
      * from 0: exactly what {@link #multiply} gives for the whole batch in one array, and independent of r0 and r1
-     * (how the rows of C are shared out). The blocks are those of multiply (4 rows by 2 vectors, the last row
-     * repeated, a masked last vector whose store rewrites the lanes past the row with the values they hold: the
+     * (how the rows of C are shared out). The blocks are multiply's 4x2 and masked ones (4 rows by 2 vectors, the
+     * last row repeated, a masked last vector whose store rewrites the lanes past the row with the values they hold: the
      * caller must own the floats up to one vector past row r1-1).
      */
     static void multiplyTransposedParts(float[][] a, int lda, float[][] b, int ldb, int[] counts, int parts,

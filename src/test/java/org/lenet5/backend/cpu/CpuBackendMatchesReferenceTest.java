@@ -33,7 +33,7 @@ import static org.lenet5.backend.cpu.CpuTestSupport.*;
  *
  * <p>Tolerance 1e-5 of each tensor's largest magnitude (see {@link CpuTestSupport.Comparison}): float32 rounds
  * every operation to a relative 6e-8, and the longest sums here (conv1's weight gradient: 576 positions per
- * image, 32 images) lose a few more bits, and the classic net's float32 tanh is a few ulps off (CpuLayersTest);
+ * image, 32 images; conv2's: one fma chain over a chunk's 16 x 64 positions) lose a few more bits, and the classic net's float32 tanh is a few ulps off (CpuLayersTest);
  * the largest error measured over all cases is 1.2e-6. A wrong index, stride, offset or a missing term is off by
  * order 1.
  */
