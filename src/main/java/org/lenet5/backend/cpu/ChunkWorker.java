@@ -30,8 +30,7 @@ final class ChunkWorker {
     private final Pooling pool;
 
     /** Shared, read-only during a task: the parameters and the transposed dense weights. */
-    private final float[] p;
-    private final TransposedDense fc1T, fc2T, fc3T;
+    private final float[] p, fc1T, fc2T, fc3T;
 
     // backward scratch for one chunk
     private final float[] dPool2;       // (C, flat)
@@ -52,7 +51,7 @@ final class ChunkWorker {
     @SuppressWarnings("unused") private int touchedSum;
 
     ChunkWorker(ModelSpec spec, Preprocessing prep, ParameterLayout layout, int chunkSize,
-                float[] params, TransposedDense fc1T, TransposedDense fc2T, TransposedDense fc3T) {
+                float[] params, float[] fc1T, float[] fc2T, float[] fc3T) {
         this.spec = spec;
         this.prep = prep;
         this.layout = layout;
@@ -143,11 +142,11 @@ final class ChunkWorker {
             activationForward(act, a.conv2, a.act2, a.deriv2, 0, C2 * cols2);
             poolForward(pool, a.act2, C2, n, plane2, spec.conv2W(), spec.pool2H(), spec.pool2W(), a.pool2, a.argmax2); // (n, flat)
         }
-        fc1T.forward(a.pool2, n, p, layout.fc1B.offset(), a.fc1, panel);                                  // (n, 120)
+        denseForward(a.pool2, n, spec.flatSize(), fc1T, p, layout.fc1B.offset(), F1, a.fc1, panel);       // (n, 120)
         activationForward(act, a.fc1, a.act3, a.deriv3, 0, n * F1);
-        fc2T.forward(a.act3, n, p, layout.fc2B.offset(), a.fc2, panel);                                   // (n, 84)
+        denseForward(a.act3, n, F1, fc2T, p, layout.fc2B.offset(), F2, a.fc2, panel);                     // (n, 84)
         activationForward(act, a.fc2, a.act4, a.deriv4, 0, n * F2);
-        fc3T.forward(a.act4, n, p, layout.fc3B.offset(), a.logits, panel);                                // (n, 10)
+        denseForward(a.act4, n, F2, fc3T, p, layout.fc3B.offset(), CLASSES, a.logits, panel);             // (n, 10)
     }
 
     /** From a.dLogits (set by the loss) back to the first convolution's weights; col2 still holds this chunk's im2col. */

@@ -33,8 +33,7 @@ import static org.lenet5.model.ModelSpec.CLASSES;
  * update            each thread: one range of the flat parameters (see cuts): the dense weight gradients there as
  *                   one product over the whole batch (dy^T x), the others as the chunks' gradients summed in chunk
  *                   order (from the first chunk not yet added); the optimizer rule (OptimizerMath); refresh the
- *                   transposed dense weights' block of that range (TransposedDense: no cache line of them holds
- *                   two members' blocks)
+ *                   transposed dense weights in that range
  * evaluate          each thread: forward over the chunks it claims
  * </pre>
  * Deterministic: a chunk's results do not depend on which thread ran it, gradients and losses are summed in
@@ -70,7 +69,7 @@ public final class CpuBackend implements Backend {
     private final float[] params, grads;           // (size + PAD)
     private float[] state0, state1;                // optimizer state (size + PAD), created on first update
     /** Transposed dense weights (in, out), so the forward product streams along the outputs; kept in step with params. */
-    private final TransposedDense fc1T, fc2T, fc3T;
+    private final float[] fc1T, fc2T, fc3T;
 
     private final WorkerPool pool;
     private final ChunkWorker[] workers;            // one per thread
@@ -136,6 +135,9 @@ public final class CpuBackend implements Backend {
         this.size = layout.size();
         this.params = buffer(size);
         this.grads = buffer(size);
+        this.fc1T = buffer(layout.fc1W.size());
+        this.fc2T = buffer(layout.fc2W.size());
+        this.fc3T = buffer(layout.fc3W.size());
         int team = Math.min(threads, maxBatch);   // more threads than images would only idle
         int chunkCount = (maxBatch + CHUNK - 1) / CHUNK, chunkSize = Math.min(CHUNK, maxBatch);
         this.chunks = new ChunkActivations[chunkCount];
@@ -162,9 +164,6 @@ public final class CpuBackend implements Backend {
         this.chunkCounts = new int[chunkCount];
         this.cuts = new int[team + 1];
         for (int t = 0; t <= team; t++) cuts[t] = cut(t, team);
-        this.fc1T = new TransposedDense(layout.fc1W, cuts);
-        this.fc2T = new TransposedDense(layout.fc2W, cuts);
-        this.fc3T = new TransposedDense(layout.fc3W, cuts);
         this.workers = new ChunkWorker[team];
         for (int t = 0; t < team; t++)
             workers[t] = new ChunkWorker(spec, prep, layout, chunkSize, params, fc1T, fc2T, fc3T);
@@ -184,9 +183,7 @@ public final class CpuBackend implements Backend {
     public void setParameters(float[] flat) {
         checkLength("parameters", flat.length);
         System.arraycopy(flat, 0, params, 0, size);
-        fc1T.refreshAll(params);
-        fc2T.refreshAll(params);
-        fc3T.refreshAll(params);
+        refreshTransposed(0, size);
     }
 
     @Override
@@ -347,8 +344,7 @@ public final class CpuBackend implements Backend {
 
     /**
      * Where member t's range of the flat parameters starts: an equal share, cut at a multiple of 16 floats (a cache
-     * line), moved to the nearest multiple of L rows inside a dense weight whose rows are whole vectors (so each
-     * member's block of the transposed copy, TransposedDense, is whole vectors too), and out of a dense weight
+     * line), moved to a row boundary inside a dense weight whose rows are whole vectors, and out of a dense weight
      * and its bias where a row ends in a partial vector (the gradient's last row rewrites the floats up to one
      * vector past it, see CpuLayers.denseWeightGradient).
      */
@@ -361,7 +357,7 @@ public final class CpuBackend implements Backend {
             if (cut <= w.offset() || cut >= b.end()) continue;
             int in = w.fanIn();
             if (in % Gemm.L == 0 && cut < w.end())
-                cut = w.offset() + Math.min(w.size() / in, Math.round((cut - w.offset()) / (float) (in * Gemm.L)) * Gemm.L) * in;
+                cut = w.offset() + Math.round((cut - w.offset()) / (float) in) * in;
             else if (in % Gemm.L != 0)
                 cut = cut - w.offset() < b.end() - cut ? w.offset() : b.end();
         }
@@ -372,9 +368,7 @@ public final class CpuBackend implements Backend {
         int from = cuts[t], to = cuts[t + 1];
         if (!gradientsReduced) gradient(from, to, chunksAdded[t], gradChunks);
         OptimizerMath.update(taskOptimizer, taskLr, taskStep, params, grads, state0, state1, from, to);
-        fc1T.refresh(params, t);
-        fc2T.refresh(params, t);
-        fc3T.refresh(params, t);
+        refreshTransposed(from, to);
     }
 
     private void reduceShare(int t) {
@@ -414,6 +408,38 @@ public final class CpuBackend implements Backend {
             float[] g = chunkGrads[k];
             for (int i = from; i < to; i++) grads[i] += g[i];
         }
+    }
+
+    /** Copies params[from, to) that belong to a dense weight into its transposed copy. */
+    private void refreshTransposed(int from, int to) {
+        transpose(layout.fc1W, fc1T, from, to);
+        transpose(layout.fc2W, fc2T, from, to);
+        transpose(layout.fc3W, fc3T, from, to);
+    }
+
+    /**
+     * transposed (in, out) = the rows of weight (out, in) that lie in params[from, to). Whole rows four at a time
+     * (four read streams, four adjacent floats written per column; eight at a time measured slower).
+     */
+    private void transpose(ParamTensor weight, float[] transposed, int from, int to) {
+        int lo = Math.max(from, weight.offset()), hi = Math.min(to, weight.end());
+        if (lo >= hi) return;
+        int base = weight.offset(), in = weight.fanIn(), out = weight.size() / in;   // shape() would allocate a copy
+        int i = lo;
+        for (; i < hi && (i - base) % in != 0; i++) transposed[(i - base) % in * out + (i - base) / in] = params[i];
+        int r = (i - base) / in, rows = (hi - base) / in;   // whole rows [r, rows)
+        for (; r + 4 <= rows; r += 4) {
+            int w0 = base + r * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
+            for (int k = 0, t = r; k < in; k++, t += out) {
+                transposed[t] = params[w0 + k];
+                transposed[t + 1] = params[w1 + k];
+                transposed[t + 2] = params[w2 + k];
+                transposed[t + 3] = params[w3 + k];
+            }
+        }
+        for (; r < rows; r++)
+            for (int k = 0, w0 = base + r * in; k < in; k++) transposed[k * out + r] = params[w0 + k];
+        for (i = Math.max(i, base + rows * in); i < hi; i++) transposed[(i - base) % in * out + (i - base) / in] = params[i];
     }
 
     @Override

@@ -466,17 +466,7 @@ final class CpuLayers {
      */
     static void denseForward(float[] x, int n, int in, float[] weightT, float[] p, int bo, int out, float[] y,
                              float[] panel) {
-        denseForward(x, n, in, weightT, 0, out, p, bo, out, y, 0, out, panel);
-    }
-
-    /**
-     * Columns [c0, c0 + cols) of the same: the transposed weight's columns c0.. at tOff in weightT, its rows ldt
-     * apart (see TransposedDense).
-     */
-    static void denseForward(float[] x, int n, int in, float[] weightT, int tOff, int ldt, float[] p, int bo, int out,
-                             float[] y, int c0, int cols, float[] panel) {
-        Gemm.multiply(x, 0, in, 1, weightT, tOff, ldt, y, c0, out, n, in, cols, Gemm.Init.COLUMN_BIAS, p, bo + c0,
-                panel);
+        Gemm.multiply(x, 0, in, 1, weightT, 0, out, y, 0, out, n, in, out, Gemm.Init.COLUMN_BIAS, p, bo, panel);
     }
 
     /**
