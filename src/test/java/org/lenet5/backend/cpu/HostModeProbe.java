@@ -11,7 +11,7 @@ import org.lenet5.util.SeededRandom;
  * between the two vCPUs costs at that moment: in one process, blocks of 200 steps of a 1-thread and a 2-thread cpu
  * backend (order alternating), each block followed by 0.1 s of a core-to-core round trip (two threads taking turns
  * writing one volatile field, as CoreToCoreLatency does). On the Zen 4 build VM of 2026-12-04 the round trip was
- * 66-76 ns in some stretches and 310-400 ns in others, and the 2-thread step followed it (2 vs 1 threads 1.74-2.12x
+ * 66-74 ns in some stretches and 310-405 ns in others, and the 2-thread step followed it (2 vs 1 threads 1.74-2.12x
  * against 1.24-1.53x; the update 53-58 us against 174-223 us) while the 1-thread step did not move
  * (docs/benchmarks.md, "Two threads against one"). A timing loop, not a test. Run after {@code mvn test-compile}:
  * <pre>
