@@ -12,32 +12,48 @@ package org.lenet5.bench;
  */
 public final class CoreToCoreLatency {
 
-    private static volatile long turn;   // even: the main thread's turn to write, odd: the partner's
+    private static volatile long turn;   // even: the caller's turn to write, odd: the partner's
+    private static volatile boolean stop;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        StringBuilder line = new StringBuilder();
+        for (int s = 0; s < samples; s++)
+            line.append(String.format(java.util.Locale.ROOT, "%.0f ", roundTripNs(500_000_000L)));
+        System.out.println("core-to-core round trip, ns, one sample per 0.5 s: " + line.toString().strip());
+    }
+
+    /**
+     * The mean round trip of one cache line between the calling thread and a partner started for the purpose,
+     * over about nanos: the two take turns writing one volatile field, so every turn moves its line between their
+     * cores. The partner ends before this returns. Not thread-safe (one caller at a time).
+     */
+    public static double roundTripNs(long nanos) throws InterruptedException {
+        turn = 0;
+        stop = false;
         Thread partner = new Thread(() -> {
             for (long mine = 1; ; mine += 2) {
-                while (turn != mine) Thread.onSpinWait();
+                while (turn != mine) {
+                    if (stop) return;
+                    Thread.onSpinWait();
+                }
                 turn = mine + 1;
             }
         }, "partner");
         partner.setDaemon(true);
         partner.start();
-        long next = 0;
-        StringBuilder line = new StringBuilder();
-        for (int s = 0; s < samples; s++) {
-            long start = System.nanoTime(), trips = 0;
-            while (System.nanoTime() - start < 500_000_000L) {
-                for (int k = 0; k < 1000; k++) {
-                    turn = next + 1;        // hand the line over ...
-                    next += 2;
-                    while (turn != next) Thread.onSpinWait();   // ... and wait until it comes back
-                }
-                trips += 1000;
+        long next = 0, trips = 0, start = System.nanoTime();
+        while (System.nanoTime() - start < nanos) {
+            for (int k = 0; k < 1000; k++) {
+                turn = next + 1;        // hand the line over ...
+                next += 2;
+                while (turn != next) Thread.onSpinWait();   // ... and wait until it comes back
             }
-            line.append(String.format(java.util.Locale.ROOT, "%.0f ", (System.nanoTime() - start) / (double) trips));
+            trips += 1000;
         }
-        System.out.println("core-to-core round trip, ns, one sample per 0.5 s: " + line.toString().strip());
+        double ns = (System.nanoTime() - start) / (double) trips;
+        stop = true;
+        partner.join();
+        return ns;
     }
 }

@@ -1,5 +1,6 @@
 package org.lenet5.backend.cpu;
 
+import org.lenet5.bench.CoreToCoreLatency;
 import org.lenet5.data.Dataset;
 import org.lenet5.model.Initializer;
 import org.lenet5.train.OptimizerKind;
@@ -10,7 +11,7 @@ import org.lenet5.util.SeededRandom;
  * Whether the 2-thread backend's batch-32 step is in the host's fast or slow mode, and what moving a cache line
  * between the two vCPUs costs at that moment: in one process, blocks of 200 steps of a 1-thread and a 2-thread cpu
  * backend (order alternating), each block followed by 0.1 s of a core-to-core round trip (two threads taking turns
- * writing one volatile field, as CoreToCoreLatency does). On the Zen 4 build VM of 2026-12-04 the round trip was
+ * writing one volatile field: CoreToCoreLatency.roundTripNs). On the Zen 4 build VM of 2026-12-04 the round trip was
  * 66-74 ns in some stretches and 310-405 ns in others, and the 2-thread step followed it (2 vs 1 threads 1.74-2.12x
  * against 1.24-1.53x; the update 53-58 us against 174-223 us) while the 1-thread step did not move
  * (docs/benchmarks.md, "Two threads against one"). A timing loop, not a test. Run after {@code mvn test-compile}:
@@ -20,33 +21,6 @@ import org.lenet5.util.SeededRandom;
  * </pre>
  */
 public final class HostModeProbe {
-    private static volatile long turn;   // even: the main thread's turn to write, odd: the partner's
-    private static volatile boolean stop;
-
-    /** The mean round trip of one cache line between this thread and a partner, over about nanos. */
-    static double roundTripNs(long nanos) throws InterruptedException {
-        turn = 0; stop = false;
-        Thread partner = new Thread(() -> {
-            for (long mine = 1; !stop; mine += 2) {
-                while (turn != mine) { if (stop) return; Thread.onSpinWait(); }
-                turn = mine + 1;
-            }
-        });
-        partner.start();
-        long next = 0, trips = 0, start = System.nanoTime();
-        while (System.nanoTime() - start < nanos) {
-            for (int k = 0; k < 1000; k++) {
-                turn = next + 1;
-                next += 2;
-                while (turn != next) Thread.onSpinWait();
-            }
-            trips += 1000;
-        }
-        double ns = (System.nanoTime() - start) / (double) trips;
-        stop = true;
-        partner.join();
-        return ns;
-    }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -81,8 +55,9 @@ public final class HostModeProbe {
                 }
                 us[i] = (fb + u) / 1e3 / steps; up[i] = u / 1e3 / steps;
             }
-            double rt = roundTripNs(100_000_000L);
-            System.out.printf(java.util.Locale.ROOT, "%5d  %16.0f  %16.0f (%4.0f)  %6.2fx  %13.0f%n", k, us[0], us[1], up[1], us[0] / us[1], rt);
+            double rt = CoreToCoreLatency.roundTripNs(100_000_000L);
+            System.out.printf(java.util.Locale.ROOT, "%5d  %16.0f  %16.0f (%4.0f)  %6.2fx  %13.0f%n",
+                    k, us[0], us[1], up[1], us[0] / us[1], rt);
         }
         for (CpuBackend c : b) c.close();
     }
